@@ -1,0 +1,82 @@
+"""The Python API. The CLI is a thin layer over this class.
+
+    from newsweave import Newsweave
+    nw = Newsweave("news.db")
+    report = nw.ingest(["articles/"])
+    for story in nw.stories():
+        print(story.id, story.title, story.independent_sources)
+    nw.export("out.json", format="json")
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from newsweave.options import Options
+from newsweave.pipeline import IngestReport, Progress, ingest, place_pending
+from newsweave.records import Article, CopyLink, Story
+from newsweave.store import Store
+
+DEFAULT_DB = "newsweave.db"
+
+
+def default_db() -> str:
+    return os.environ.get("NEWSWEAVE_DB", DEFAULT_DB)
+
+
+class Newsweave:
+    def __init__(self, db: str | Path | None = None, options: Options | None = None):
+        self.options = options or Options()
+        self.store = Store(db or default_db())
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Newsweave:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Read, clean and store new articles, then link copies and place them in stories."""
+        return ingest(self.store, paths, self.options, progress)
+
+    def resume(self) -> None:
+        """Place articles left unplaced by an interrupted ingest."""
+        place_pending(self.store, self.options)
+
+    def stories(self) -> list[Story]:
+        return self.store.stories()
+
+    def story(self, story_id: int) -> Story | None:
+        return self.store.story(story_id)
+
+    def articles(self, story_id: int | None = None) -> list[Article]:
+        if story_id is None:
+            return self.store.articles()
+        return self.store.articles("story_id=?", (story_id,))
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def copy_links(self) -> dict[str, CopyLink]:
+        return self.store.copy_links()
+
+    def document(self, story_ids: list[int] | None = None) -> dict:
+        """The export document: {"articles": [...], "stories": [...]}."""
+        from newsweave.report.export import build_document
+
+        return build_document(self, story_ids)
+
+    def export(self, output: str | Path | None, format: str = "json", story_ids: list[int] | None = None) -> str | None:
+        from newsweave.report.export import write
+
+        return write(self.document(story_ids), output, format)
+
+    def show(self, story_id: int) -> str:
+        """A story as readable Markdown."""
+        from newsweave.report.markdown import story_markdown
+
+        return story_markdown(self, story_id)

@@ -1,0 +1,79 @@
+"""Clean: raw documents in, articles out (body text plus recovered metadata)."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from newsweave.clean.html import clean_html
+from newsweave.clean.lines import split_lines
+from newsweave.clean.meta import find_date
+from newsweave.clean.text import CleanResult, TextCleaner
+from newsweave.options import Options
+from newsweave.records import Article, RawDocument, StageStats
+
+__all__ = ["Cleaner", "CleanResult", "TextCleaner", "chrome_group", "clean_html"]
+
+
+def chrome_group(doc: RawDocument) -> str:
+    """Documents of one outlet, or failing that of one folder, share their page chrome."""
+    if doc.outlet:
+        return doc.outlet
+    return str(Path(doc.source.split("@")[0]).parent)
+
+
+class Cleaner:
+    """Stage: RawDocument batch -> Article batch. Empty results are dropped with a reason."""
+
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options()
+        self.text = TextCleaner(threshold=self.options.keep_threshold, min_lines=self.options.min_lines_to_classify)
+        self.stats = StageStats("clean")
+
+    def repeated_lines(self, docs: list[RawDocument]) -> dict[str, set[str]]:
+        """Short lines found in several documents of one group: navigation and forms, not news."""
+        per_group: dict[str, Counter] = defaultdict(Counter)
+        for doc in docs:
+            if doc.kind == "text":
+                per_group[chrome_group(doc)].update({ln.text for ln in split_lines(doc.content) if len(ln.text) < 160})
+        need = self.options.batch_repeat_docs
+        return {g: {t for t, c in counts.items() if c >= need} for g, counts in per_group.items()}
+
+    def clean_batch(self, docs: list[RawDocument]) -> tuple[list[Article], list[tuple[RawDocument, str]]]:
+        repeated = self.repeated_lines(docs)
+        articles, dropped = [], []
+        for doc in docs:
+            article = self.clean_one(doc, repeated.get(chrome_group(doc), set()))
+            if article is None:
+                dropped.append((doc, "no article text left after cleaning"))
+                self.stats.add("dropped_empty")
+            else:
+                articles.append(article)
+                self.stats.add(f"cleaned_{doc.kind}")
+        return articles, dropped
+
+    def clean_one(self, doc: RawDocument, drop_lines: set[str] | frozenset = frozenset()) -> Article | None:
+        if doc.kind == "html":
+            result = clean_html(doc.content, doc.url)
+        else:
+            result = self.text.clean(doc.content, drop_lines)
+        if not result.text.strip():
+            return None
+        return Article(
+            id=doc.article_id, source=doc.source, kind=doc.kind, raw=doc.content, text=result.text,
+            title=doc.title or result.title, url=doc.url, outlet=doc.outlet or result.site,
+            author=doc.author or result.author, published=_iso_date(doc.published) or result.published,
+            credited_origin=result.credited_origin, credit_line=result.credit_line,
+            removed_chars=max(len(doc.content) - len(result.text), 0),
+        )
+
+
+def _iso_date(value: str | None) -> str | None:
+    """Dates given with the input (JSON `published`) -> YYYY-MM-DD, or None if unreadable."""
+    if not value:
+        return None
+    found = find_date(value)
+    if found:
+        return found[0]
+    head = value.strip()[:10]
+    return head if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head) else None

@@ -1,0 +1,67 @@
+"""Metadata recovered from plain text: publication date, byline, and credit lines naming an original
+publisher or wire. Patterns are the generic formulas of syndication and datelines, not any outlet's."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+DATE_PATTERNS = [
+    (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), "ymd"),
+    (re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I), "mdy"),
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})\s+(?P<y>(?:19|20)\d\d)\b", re.I), "dmy"),
+    (re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b"), "slash"),
+]
+
+CREDIT_LINES = [
+    re.compile(r"^The post .{3,300}? appeared first on (?P<origin>[^.]{2,80}?)\.?$", re.I),
+    re.compile(r"^(?:This|The) (?:article|story|post|piece) (?:was )?(?:originally |first )?"
+               r"(?:appeared|published|ran)(?: first| originally)? (?:on|in|at|by) (?P<origin>[^.]{2,80}?)\.?$", re.I),
+    re.compile(r"^(?:Originally|First) published (?:on|in|at|by) (?P<origin>[^.]{2,80}?)\.?$", re.I),
+    re.compile(r"^Source:\s*(?P<origin>[^.]{2,60}?)\.?$", re.I),
+    re.compile(r"^[-—–]\s*(?P<origin>[A-Z][\w&.' ]{1,30})$"),
+]
+WIRE_DATELINE = re.compile(r"^[A-Z][\w .,'’/-]{0,60}?\((?P<origin>[A-Z][\w&.' -]{1,30})\)\s*[-—–:]")
+BYLINE = re.compile(
+    r"^(?:By|BY|Author:|Written by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)\s*$"
+)
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """First calendar date in `text`: (ISO date, start, end)."""
+    best = None
+    for pattern, kind in DATE_PATTERNS:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[1].start()):
+            best = (kind, m)
+    if best is None:
+        return None
+    kind, m = best
+    try:
+        month = int(m["m"]) if kind in ("ymd", "slash") else MONTHS[m["mon"].lower().rstrip(".")[:3]]
+        value = date(int(m["y"]), month, int(m["d"]))
+    except (ValueError, KeyError):
+        return None
+    return value.isoformat(), m.start(), m.end()
+
+
+def credit_from_line(line: str) -> str | None:
+    for pattern in CREDIT_LINES:
+        m = pattern.match(line.strip())
+        if m:
+            return m["origin"].strip()
+    return None
+
+
+def wire_credit(first_line: str) -> str | None:
+    m = WIRE_DATELINE.match(first_line.strip())
+    return m["origin"].strip() if m else None
+
+
+def byline(line: str) -> str | None:
+    m = BYLINE.match(line.strip())
+    return m["name"].strip() if m else None

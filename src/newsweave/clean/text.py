@@ -1,0 +1,105 @@
+"""Plain-text cleaner: keeps the article lines of a scraped page and recovers its metadata."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsweave.clean import meta
+from newsweave.clean.lines import Line, split_lines
+from newsweave.clean.model import LineClassifier, default_classifier
+
+WORDS = re.compile(r"\w+")
+
+
+@dataclass
+class CleanResult:
+    text: str
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    credited_origin: str | None = None
+    credit_line: str | None = None
+    site: str | None = None
+    kept: list[tuple[int, int]] = field(default_factory=list)  # spans of the raw page kept, in order
+
+
+def _is_body(line: Line) -> bool:
+    return len(WORDS.findall(line.text)) >= 12 and line.text.endswith(meta_terminal)
+
+
+meta_terminal = tuple(".!?…\"”»’")
+
+
+def _title_score(line: Line, repeats: int) -> float:
+    n = len(WORDS.findall(line.text))
+    if not 3 <= n <= 30 or line.text.endswith((".", ":", ",")) or meta.find_date(line.text):
+        return 0.0
+    return 1.0 + min(n, 12) / 12 + (1.0 if repeats > 1 else 0.0)
+
+
+class TextCleaner:
+    def __init__(self, classifier: LineClassifier | None = None, threshold: float = 0.5, min_lines: int = 4):
+        self.classifier = classifier or default_classifier()
+        self.threshold = threshold
+        self.min_lines = min_lines
+
+    def clean(self, page: str, drop_lines: set[str] | frozenset = frozenset()) -> CleanResult:
+        lines = split_lines(page)
+        if len(lines) < self.min_lines:
+            keep = [True] * len(lines)
+        else:
+            prob = self.classifier.predict(lines)
+            keep = [p >= self.threshold and ln.text not in drop_lines for p, ln in zip(prob, lines)]
+        return self.assemble_lines(lines, keep)
+
+    @staticmethod
+    def assemble_lines(lines: list[Line], keep: list[bool]) -> CleanResult:
+        """Kept lines -> body text, with title, dateline, byline and credit lines taken out as metadata."""
+        result = CleanResult(text="")
+        body_idx = [i for i, k in enumerate(keep) if k]
+        first_body = next((i for i in body_idx if _is_body(lines[i])), body_idx[0] if body_idx else len(lines))
+
+        # Header zone: the lines before the article body hold its title, dateline and byline.
+        header = range(max(0, first_body - 12), min(len(lines), first_body + 1))
+        counts: dict[str, int] = {}
+        for ln in lines:
+            counts[ln.text] = counts.get(ln.text, 0) + 1
+        title_i, best = None, 0.0
+        for i in header:
+            if i == first_body and title_i is not None:
+                break
+            score = _title_score(lines[i], counts[lines[i].text])
+            if i != first_body and score >= best and score > 0:
+                title_i, best = i, score
+        if title_i is not None:
+            result.title = lines[title_i].text
+        for i in header:
+            found = meta.find_date(lines[i].text)
+            if found and (i < first_body or found[1] < 80):
+                result.published = found[0]
+                break
+        for i in header:
+            name = meta.byline(lines[i].text)
+            if name:
+                result.author = name
+                keep[i] = False
+                break
+
+        kept: list[Line] = []
+        for i in body_idx:
+            ln = lines[i]
+            if not keep[i] or (title_i is not None and ln.text == result.title and i <= first_body):
+                continue
+            origin = meta.credit_from_line(ln.text)
+            if origin and len(WORDS.findall(origin)) <= 8:
+                result.credited_origin = result.credited_origin or origin
+                result.credit_line = result.credit_line or ln.text
+                continue
+            kept.append(ln)
+        if kept and not result.credited_origin:
+            origin = meta.wire_credit(kept[0].text)
+            if origin:
+                result.credited_origin, result.credit_line = origin, kept[0].text[: kept[0].text.find(")") + 1]
+        result.text = "\n".join(ln.text for ln in kept)
+        result.kept = [(ln.start, ln.end) for ln in kept]
+        return result

@@ -1,0 +1,171 @@
+"""Command line: a thin layer over newsweave.api.Newsweave."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsweave.api import Newsweave, default_db
+
+app = typer.Typer(help="newsweave: what many news reports of the same events, taken together, say.",
+                  no_args_is_help=True, add_completion=False)
+eval_app = typer.Typer(help="Score newsweave on labelled data sets.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite store (default: $NEWSWEAVE_DB or ./newsweave.db)")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+
+
+def _open(db: str | None) -> Newsweave:
+    return Newsweave(db or default_db())
+
+
+def _ingest(nw: Newsweave, paths: list[str], quiet: bool) -> int:
+    if quiet:
+        report = nw.ingest(paths)
+    else:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def progress(event: str, amount: int) -> None:
+                if event == "read":
+                    bar.advance(task, amount)
+                elif event == "placed":
+                    bar.update(task, description="placed in stories")
+
+            report = nw.ingest(paths, progress=progress)
+    for error in report.errors:
+        err.print(f"[red]error[/red] {error.source}: {error.reason}", markup=True, highlight=False, soft_wrap=True)
+    if not quiet:
+        err.print(f"{report.added} articles added ({report.already_stored} already stored), "
+                  f"{report.placed} placed, {report.stories_opened} new stories, {report.copies_linked} copy links, "
+                  f"{len(report.errors)} inputs failed.")
+    return 1 if report.errors else 0
+
+
+@app.command()
+def ingest(paths: Annotated[list[str], typer.Argument(help="Files or directories to read")], db: DbOption = None,
+           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary")] = False) -> None:
+    """Read articles (.txt, .html, .json/.jsonl, WARC/WET; .gz too) into the store and update stories."""
+    with _open(db) as nw:
+        code = _ingest(nw, paths, quiet)
+    raise typer.Exit(code)
+
+
+@app.command()
+def stories(db: DbOption = None, as_json: JsonOption = False,
+            limit: Annotated[int, typer.Option(help="Show at most this many (largest first)")] = 50) -> None:
+    """List stories: id, title, articles, independent sources, date span."""
+    with _open(db) as nw:
+        items = sorted(nw.stories(), key=lambda s: (-len(s.article_ids), s.id))[:limit]
+    if as_json:
+        typer.echo(json.dumps([s.__dict__ for s in items], indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "title", "articles", "sources", "dates")
+    for s in items:
+        span = f"{s.first_date} .. {s.last_date}" if s.first_date and s.first_date != s.last_date else (s.first_date or "")
+        table.add_row(str(s.id), s.title or "", str(len(s.article_ids)), str(s.independent_sources), span)
+    console.print(table)
+
+
+@app.command()
+def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = None,
+         plain: Annotated[bool, typer.Option("--plain", help="Print the Markdown source")] = False) -> None:
+    """Print one story as Markdown."""
+    with _open(db) as nw:
+        try:
+            text = nw.show(story)
+        except KeyError:
+            err.print(f"no story {story}")
+            raise typer.Exit(1)
+    if plain:
+        typer.echo(text)
+    else:
+        console.print(Markdown(text))
+
+
+@app.command()
+def export(db: DbOption = None,
+           format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or parquet")] = "json",
+           output: Annotated[Optional[str], typer.Option("--output", "-o", help="File (default: stdout)")] = None,
+           story: Annotated[Optional[list[int]], typer.Option("--story", help="Only these stories")] = None) -> None:
+    """Export articles and stories."""
+    with _open(db) as nw:
+        try:
+            text = nw.export(output, format, story or None)
+        except ValueError as e:
+            err.print(str(e))
+            raise typer.Exit(2)
+    if text is not None:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+def demo(db: Annotated[str, typer.Option("--db", help="Store for the demo")] = "newsweave-demo.db") -> None:
+    """Run the whole job on the bundled sample corpus and show the largest stories."""
+    sample = resources.files("newsweave").joinpath("data/sample")
+    Path(db).unlink(missing_ok=True)
+    with Newsweave(db) as nw:
+        with resources.as_file(sample) as folder:
+            code = _ingest(nw, [str(folder)], quiet=False)
+        top = sorted(nw.stories(), key=lambda s: (-s.independent_sources, -len(s.article_ids), s.id))
+        table = Table("id", "title", "articles", "sources", "dates", title=f"{len(top)} stories in {db}")
+        for s in top[:10]:
+            table.add_row(str(s.id), s.title or "", str(len(s.article_ids)), str(s.independent_sources),
+                          s.first_date or "")
+        console.print(table)
+        if top:
+            console.print(Markdown(nw.show(top[0].id)))
+    console.print(f"Explore: newsweave stories --db {db}; newsweave show ID --db {db}; newsweave export --db {db}")
+    raise typer.Exit(code)
+
+
+@eval_app.command("clustering")
+def eval_clustering(directory: str, as_json: JsonOption = False) -> None:
+    """B-cubed and pairwise precision/recall/F1 of stories against gold events."""
+    from newsweave.evaluate.clustering import evaluate
+
+    scores = evaluate(directory)
+    if as_json:
+        typer.echo(json.dumps(scores.as_dict(), indent=2))
+        return
+    s = scores
+    typer.echo(f"documents {s.documents}, gold events {s.gold_events}, stories {s.stories}\n"
+               f"B-cubed   P {s.bcubed_precision:.3f}  R {s.bcubed_recall:.3f}  F1 {s.bcubed_f1:.3f}\n"
+               f"pairwise  P {s.pairwise_precision:.3f}  R {s.pairwise_recall:.3f}  F1 {s.pairwise_f1:.3f}")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    directory: str,
+    method: Annotated[str, typer.Option(help="newsweave (page text), newsweave-html, trafilatura (HTML), raw")] = "newsweave",
+    validation: Annotated[bool, typer.Option("--validation", help="Only the pages held out from training")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Boilerplate removal: snippet (or 4-gram body) precision/recall/F1."""
+    from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
+
+    try:
+        clean, source = cleaner_for(method)
+    except ValueError as e:
+        err.print(str(e))
+        raise typer.Exit(2)
+    scores = evaluate(directory, clean, source, validation_ids(directory) if validation else None)
+    if as_json:
+        typer.echo(json.dumps(dict(scores.as_dict(), method=method), indent=2))
+        return
+    typer.echo(f"{method} on {scores.documents} pages: P {scores.precision:.3f}  R {scores.recall:.3f}  F {scores.f1:.3f}")
+
+
+if __name__ == "__main__":
+    app()

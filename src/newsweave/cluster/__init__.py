@@ -1,0 +1,172 @@
+"""Stories: group articles about one event, incrementally.
+
+New articles are clustered among themselves by average linkage (chunks of at most `cluster_chunk`), and
+each resulting group then joins the existing story it is closest to on average, or opens a new story.
+Similarity mixes content words and anchors (names, years, numbers), TF-IDF weighted with document
+frequencies kept in the store; dated articles further apart than `max_gap_days` are never joined.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.preprocessing import normalize
+
+from newsweave.cluster.features import DIM, article_features, unpack
+from newsweave.options import Options
+from newsweave.records import StageStats
+
+__all__ = ["DocumentFrequencies", "StoryClusterer", "article_features", "count_matrix"]
+
+
+def count_matrix(blobs: list[bytes]) -> sp.csr_matrix:
+    indptr, indices, data = [0], [], []
+    for blob in blobs:
+        idx, val = unpack(blob)
+        indices.append(idx)
+        data.append(val)
+        indptr.append(indptr[-1] + len(idx))
+    if not blobs:
+        return sp.csr_matrix((0, DIM), dtype=np.float32)
+    return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), np.array(indptr)), shape=(len(blobs), DIM))
+
+
+class DocumentFrequencies:
+    """Per-view document frequencies, kept in the store as one array each."""
+
+    def __init__(self, words: np.ndarray | None = None, anchors: np.ndarray | None = None, n: int = 0):
+        self.words = words if words is not None else np.zeros(DIM, dtype=np.int32)
+        self.anchors = anchors if anchors is not None else np.zeros(DIM, dtype=np.int32)
+        self.n = n
+
+    @classmethod
+    def from_blobs(cls, words: bytes | None, anchors: bytes | None, n: bytes | None) -> DocumentFrequencies:
+        if words is None:
+            return cls()
+        return cls(np.frombuffer(words, dtype=np.int32).copy(), np.frombuffer(anchors, dtype=np.int32).copy(),
+                   int(np.frombuffer(n, dtype=np.int64)[0]))
+
+    def to_blobs(self) -> dict[str, bytes]:
+        return {"df_words": self.words.tobytes(), "df_anchors": self.anchors.tobytes(),
+                "df_n": np.array([self.n], dtype=np.int64).tobytes()}
+
+    def add(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
+        np.add.at(self.words, words.indices, 1)
+        np.add.at(self.anchors, anchors.indices, 1)
+        self.n += words.shape[0]
+
+    def weigh(self, counts: sp.csr_matrix, view: str) -> sp.csr_matrix:
+        df = self.words if view == "words" else self.anchors
+        x = counts.copy().astype(np.float32)
+        x.data = 1.0 + np.log(x.data)
+        idf = np.log((self.n + 1.0) / (df[x.indices] + 1.0)) + 1.0
+        x.data *= idf.astype(np.float32)
+        return normalize(x)
+
+
+def _days(value: str | None) -> int | None:
+    try:
+        return date.fromisoformat(value).toordinal() if value else None
+    except ValueError:
+        return None
+
+
+class StoryClusterer:
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options()
+        self.stats = StageStats("cluster")
+
+    def similarity(self, a: tuple, b: tuple) -> np.ndarray:
+        """a, b: (word vectors, anchor vectors); returns dense cosine mix."""
+        w = self.options.entity_weight
+        return ((1 - w) * (a[0] @ b[0].T) + w * (a[1] @ b[1].T)).toarray()
+
+    def _date_mask(self, da: list[int | None], db: list[int | None]) -> np.ndarray:
+        a = np.array([np.nan if d is None else d for d in da], dtype=float)
+        b = np.array([np.nan if d is None else d for d in db], dtype=float)
+        gap = np.abs(a[:, None] - b[None, :])
+        return ~(gap > self.options.max_gap_days)  # NaN compares False: undated never blocks
+
+    def assign(
+        self,
+        new: list[tuple[str, bytes, bytes, str | None]],
+        stories: dict[int, list[tuple[str, bytes, bytes, str | None]]],
+        df: DocumentFrequencies,
+    ) -> dict[str, int]:
+        """new: (article id, word blob, anchor blob, published) of articles to place.
+        stories: existing story id -> its members in the same form. Returns article id -> story id,
+        where new stories get negative temporary ids."""
+        out: dict[str, int] = {}
+        if not new:
+            return out
+        df.add(count_matrix([n[1] for n in new]), count_matrix([n[2] for n in new]))
+        story_ids = list(stories)
+        story_vecs, story_dates = self._story_vectors(stories, story_ids, df)
+        next_temp = -1
+        chunk = self.options.cluster_chunk
+        for start in range(0, len(new), chunk):
+            part = new[start : start + chunk]
+            vecs = (df.weigh(count_matrix([p[1] for p in part]), "words"), df.weigh(count_matrix([p[2] for p in part]), "anchors"))
+            dates = [_days(p[3]) for p in part]
+            labels = self._group(vecs, dates)
+            for label in np.unique(labels):
+                rows = np.flatnonzero(labels == label)
+                target = self._best_story(vecs, rows, [dates[r] for r in rows], story_vecs, story_dates)
+                if target is None:
+                    target, next_temp = next_temp, next_temp - 1
+                    self.stats.add("stories_opened")
+                else:
+                    target = story_ids[target]
+                    self.stats.add("groups_joined_existing")
+                for r in rows:
+                    out[part[r][0]] = target
+            # stories opened in this chunk are candidates for the next chunk
+            if start + chunk < len(new):
+                stories = dict(stories)
+                for r, p in enumerate(part):
+                    stories.setdefault(out[p[0]], []).append(p)
+                story_ids = list(stories)
+                story_vecs, story_dates = self._story_vectors(stories, story_ids, df)
+        return out
+
+    def _story_vectors(self, stories, story_ids, df):
+        if not story_ids:
+            return None, []
+        members = [m for sid in story_ids for m in stories[sid]]
+        owner = np.repeat(np.arange(len(story_ids)), [len(stories[sid]) for sid in story_ids])
+        words = df.weigh(count_matrix([m[1] for m in members]), "words")
+        anchors = df.weigh(count_matrix([m[2] for m in members]), "anchors")
+        # mean member vector per story: its dot product with x is x's average similarity to the members
+        mean = sp.csr_matrix((np.ones(len(owner)) / np.bincount(owner)[owner], (owner, np.arange(len(owner)))),
+                             shape=(len(story_ids), len(owner)))
+        dates = []
+        for sid in story_ids:
+            ds = [d for d in (_days(m[3]) for m in stories[sid]) if d is not None]
+            dates.append((min(ds), max(ds)) if ds else None)
+        return (mean @ words, mean @ anchors), dates
+
+    def _group(self, vecs, dates) -> np.ndarray:
+        n = vecs[0].shape[0]
+        if n == 1:
+            return np.zeros(1, dtype=int)
+        sim = self.similarity(vecs, vecs)
+        sim[~self._date_mask(dates, dates)] = 0.0
+        np.fill_diagonal(sim, 1.0)
+        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                        distance_threshold=1.0 - self.options.story_threshold)
+        return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
+
+    def _best_story(self, vecs, rows, dates, story_vecs, story_dates) -> int | None:
+        if story_vecs is None:
+            return None
+        group = (vecs[0][rows], vecs[1][rows])
+        avg = self.similarity(group, story_vecs).mean(axis=0)
+        for k, span in enumerate(story_dates):
+            known = [d for d in dates if d is not None]
+            if span and known and (min(known) - span[1] > self.options.max_gap_days
+                                   or span[0] - max(known) > self.options.max_gap_days):
+                avg[k] = 0.0
+        best = int(np.argmax(avg))
+        return best if avg[best] >= self.options.story_threshold else None

@@ -1,0 +1,170 @@
+"""Copies and syndication: exact copies, near-copies (MinHash LSH) and containment, with a direction.
+
+Every link keeps its evidence; no article is ever removed. Copies of one original form a group whose
+root is the article judged original; every other member links to it.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from newsweave.dedup.minhash import MinHasher, shingle_hashes
+from newsweave.options import Options
+from newsweave.records import Article, CopyLink, StageStats
+
+__all__ = ["CopyDetector", "MinHasher", "UnionFind", "containment", "pick_original"]
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of a's shingles found in b (both sorted unique hash arrays)."""
+    if len(a) == 0:
+        return 0.0
+    return float(np.isin(a, b, assume_unique=True).sum() / len(a))
+
+
+def _norm(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "", (name or "").lower().removeprefix("the "))
+
+
+def _names(article: Article) -> set[str]:
+    names = {_norm(article.outlet)} if article.outlet else set()
+    if article.url:
+        host = re.sub(r"^https?://(www\.)?", "", article.url).split("/")[0]
+        names.add(_norm(host.rsplit(".", 1)[0]))
+    return {n for n in names if n}
+
+
+def _chrome(article: Article) -> float:
+    return article.removed_chars / max(len(article.raw), 1)
+
+
+def more_original(a: Article, b: Article) -> tuple[Article, str]:
+    """Which of two copies is the original, and why."""
+    for x, y in ((a, b), (b, a)):
+        credit = _norm(x.credited_origin)
+        if credit and any(credit in n or n in credit for n in _names(y)):
+            return y, f"{x.id} credits {y.outlet or y.id}"
+    if a.published and b.published and a.published != b.published:
+        first = a if a.published < b.published else b
+        return first, "published earlier"
+    ca, cb = _chrome(a), _chrome(b)
+    if abs(ca - cb) > 0.1:
+        return (a, "less page chrome around the same text") if ca < cb else (b, "less page chrome around the same text")
+    first = a if (a.seq or 0) <= (b.seq or 0) else b
+    return first, "ingested first (no other evidence)"
+
+
+def pick_original(members: list[Article]) -> tuple[Article, str]:
+    best, reason = members[0], "only member"
+    for other in members[1:]:
+        best, reason = more_original(best, other)
+    return best, reason
+
+
+class UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+class CopyDetector:
+    """Stage: finds copy pairs among stored and new articles and turns each group into links to its root."""
+
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options()
+        self.hasher = MinHasher(self.options.num_perm, self.options.shingle_size)
+        self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
+        self.signatures: dict[str, np.ndarray] = {}
+        self.by_hash: dict[str, str] = {}
+        self.pairs: dict[tuple[str, str], dict] = {}
+        self.stats = StageStats("dedup")
+
+    def add_existing(self, article_id: str, signature: np.ndarray, text_hash: str) -> None:
+        self._index(article_id, signature)
+        self.by_hash.setdefault(text_hash, article_id)
+
+    def _minhash(self, signature: np.ndarray) -> MinHash:
+        # our signatures use datasketch's pre-2.0 affine scheme (mod 2**61-1, 32-bit values)
+        return MinHash(num_perm=self.options.num_perm, hashvalues=signature, scheme="legacy")
+
+    def _index(self, article_id: str, signature: np.ndarray) -> None:
+        self.signatures[article_id] = signature
+        self.lsh.insert(article_id, self._minhash(signature))
+
+    def add_new(self, article_id: str, signature: np.ndarray, text_hash: str) -> None:
+        """Compare a new article with everything seen so far, then index it."""
+        if text_hash in self.by_hash:
+            self.pairs[(article_id, self.by_hash[text_hash])] = {"method": "exact", "jaccard": 1.0}
+            self.stats.add("exact")
+        else:
+            best, best_j = None, 0.0
+            for other in self.lsh.query(self._minhash(signature)):
+                j = MinHasher.jaccard(signature, self.signatures[other])
+                if j > best_j:
+                    best, best_j = other, j
+            if best is not None and best_j >= self.options.near_duplicate_jaccard:
+                self.pairs[(article_id, best)] = {"method": "near-duplicate", "jaccard": round(best_j, 3)}
+                self.stats.add("near_duplicate")
+            self.by_hash[text_hash] = article_id
+        self._index(article_id, signature)
+
+    def check_containment(self, article: Article, others: list[Article]) -> None:
+        """An article whose text lies (almost) whole inside another's, or holds another whole."""
+        mine = shingle_hashes(article.text, self.options.shingle_size)
+        for other in others:
+            if other.id == article.id:
+                continue
+            theirs = shingle_hashes(other.text, self.options.shingle_size)
+            inside, holds = containment(mine, theirs), containment(theirs, mine)
+            if max(inside, holds) >= self.options.containment:
+                key = (article.id, other.id)
+                if key not in self.pairs and (other.id, article.id) not in self.pairs:
+                    self.pairs[key] = {"method": "containment", "contained": round(inside, 3),
+                                       "contains": round(holds, 3)}
+                    self.stats.add("containment")
+
+    def links(self, articles: dict[str, Article], existing: dict[str, CopyLink]) -> list[CopyLink]:
+        """Group all pairs (new and stored) and link every non-root member to its group's original."""
+        uf = UnionFind()
+        evidence: dict[frozenset, dict] = {}
+        for link in existing.values():
+            uf.union(link.original_id, link.article_id)
+        for (a, b), ev in self.pairs.items():
+            uf.union(a, b)
+            evidence[frozenset((a, b))] = ev
+        groups: dict[str, list[str]] = {}
+        for x in list(uf.parent):
+            groups.setdefault(uf.find(x), []).append(x)
+        out = []
+        for ids in groups.values():
+            if len(ids) < 2 or not all(i in articles for i in ids):
+                continue
+            members = [articles[i] for i in ids]
+            original, reason = pick_original(members)
+            for m in members:
+                if m.id == original.id:
+                    continue
+                ev = dict(evidence.get(frozenset((m.id, original.id)))
+                          or (existing[m.id].evidence if m.id in existing else {"method": "same copy group"}))
+                ev.setdefault("jaccard", round(MinHasher.jaccard(self.signatures[m.id], self.signatures[original.id]), 3)
+                              if m.id in self.signatures and original.id in self.signatures else None)
+                ev.update({
+                    "direction": reason,
+                    "copy_published": m.published, "original_published": original.published,
+                    "copy_credits": m.credited_origin, "original_credits": original.credited_origin,
+                })
+                out.append(CopyLink(m.id, original.id, ev.get("method", "copy"), ev))
+        return out

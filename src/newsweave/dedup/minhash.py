@@ -1,0 +1,50 @@
+"""Vectorised NumPy MinHash over word shingles. Hashes are stable across processes (crc32, fixed seeds),
+so signatures stored in one run compare with those computed in the next."""
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+
+WORD = re.compile(r"\w+", re.UNICODE)
+PRIME = np.uint64((1 << 61) - 1)
+MAX_HASH = np.uint64((1 << 32) - 1)
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def shingle_hashes(text: str, size: int) -> np.ndarray:
+    """32-bit hashes of the word `size`-grams of `text` (unique)."""
+    toks = words(text)
+    if not toks:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((zlib.crc32(t.encode()) for t in toks), dtype=np.uint64, count=len(toks))
+    size = min(size, len(toks))
+    acc = np.zeros(len(toks) - size + 1, dtype=np.uint64)
+    for k in range(size):  # polynomial rolling combination of the token hashes
+        acc = acc * np.uint64(1000003) + h[k : len(toks) - size + 1 + k]
+    return np.unique(acc & MAX_HASH)
+
+
+class MinHasher:
+    def __init__(self, num_perm: int = 128, shingle_size: int = 5, seed: int = 1):
+        rng = np.random.RandomState(seed)
+        self.num_perm = num_perm
+        self.shingle_size = shingle_size
+        self.a = rng.randint(1, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64)
+        self.b = rng.randint(0, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64)
+
+    def signature(self, text: str) -> np.ndarray:
+        hashes = shingle_hashes(text, self.shingle_size)
+        if len(hashes) == 0:
+            return np.full(self.num_perm, MAX_HASH, dtype=np.uint64)
+        # (shingles x perms) affine permutations modulo a Mersenne prime, as in datasketch
+        values = (hashes[:, None] * self.a[None, :] + self.b[None, :]) % PRIME & MAX_HASH
+        return values.min(axis=0)
+
+    @staticmethod
+    def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.mean(a == b))

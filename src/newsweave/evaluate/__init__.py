@@ -1,0 +1,1 @@
+"""Evaluation on labelled sets: boilerplate removal (extraction) and story clustering."""

@@ -1,0 +1,77 @@
+"""Byte-level checks every reader shares: size, compression, binary content, text encoding."""
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+
+class BadInput(Exception):
+    """Raised with a one-line reason; the reader turns it into an InputError and moves on."""
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size == 0:
+        raise BadInput("empty file")
+    if size > limit and not path.name.endswith(".gz"):
+        raise BadInput(f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit for one article")
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gunzip(data, limit)
+    if not data.strip():
+        raise BadInput("empty file")
+    return data
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    try:
+        out = gzip.decompress(data)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise BadInput(f"broken or truncated gzip ({e})") from None
+    if len(out) > limit:
+        raise BadInput(f"unpacks to {len(out) / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit")
+    return out
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(head) * 0.05
+
+
+def decode_text(data: bytes) -> str:
+    """Strict decoding for plain text: UTF-8 (or UTF-16 with a BOM). Guessing would corrupt the article."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise BadInput(f"invalid UTF-16 at byte {e.start}") from None
+    if looks_binary(data):
+        raise BadInput("binary content, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BadInput(f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+
+
+def decode_html(data: bytes) -> str:
+    """HTML declares its own charset; browsers fall back leniently and so do we."""
+    if looks_binary(data):
+        raise BadInput("binary content, not HTML")
+    head = data[:4096].lower()
+    for marker in (b"charset=", b'encoding="'):
+        i = head.find(marker)
+        if i >= 0:
+            name = head[i + len(marker) : i + len(marker) + 20].strip(b"\"' ").split(b'"')[0].split(b";")[0]
+            name = name.split(b"'")[0].split(b" ")[0].split(b">")[0].split(b"/")[0].decode("ascii", "ignore")
+            try:
+                return data.decode(name or "utf-8")
+            except (LookupError, UnicodeDecodeError):
+                break
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

@@ -1,0 +1,224 @@
+"""Readers: each knows one input format and yields RawDocument or InputError, never raises on bad input."""
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlparse
+
+from newsweave.ingest.decode import BadInput, decode_html, decode_text, read_bytes
+from newsweave.records import InputError, RawDocument
+
+Item = RawDocument | InputError
+
+
+class Reader(Protocol):
+    name: str
+
+    def accepts(self, path: Path) -> bool: ...
+
+    def read(self, path: Path, limit: int) -> Iterator[Item]: ...
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return name[:-3] if name.endswith(".gz") else name
+
+
+def host_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+class TextReader:
+    name = "text"
+
+    def accepts(self, path: Path) -> bool:
+        return _suffix(path).endswith(".txt")
+
+    def read(self, path: Path, limit: int) -> Iterator[Item]:
+        try:
+            text = decode_text(read_bytes(path, limit))
+        except BadInput as e:
+            yield InputError(str(path), str(e))
+            return
+        if not text.strip():
+            yield InputError(str(path), "empty file")
+            return
+        yield RawDocument(source=str(path), kind="text", content=text)
+
+
+class HtmlReader:
+    name = "html"
+
+    def accepts(self, path: Path) -> bool:
+        return _suffix(path).endswith((".html", ".htm"))
+
+    def read(self, path: Path, limit: int) -> Iterator[Item]:
+        try:
+            html = decode_html(read_bytes(path, limit))
+        except BadInput as e:
+            yield InputError(str(path), str(e))
+            return
+        yield RawDocument(source=str(path), kind="html", content=html)
+
+
+def record_to_document(obj: object, source: str, limit: int) -> Item:
+    """One JSON object -> RawDocument. Needs `text` or `html`; other fields are optional metadata."""
+    if not isinstance(obj, dict):
+        return InputError(source, f"expected a JSON object, got {type(obj).__name__}")
+    html, text = obj.get("html"), obj.get("text")
+    body, kind = (html, "html") if isinstance(html, str) and html.strip() else (text, "text")
+    if not isinstance(body, str) or not body.strip():
+        return InputError(source, "record has no 'text' or 'html'")
+    if len(body) > limit:
+        return InputError(source, f"record is {len(body) / 1e6:.1f} MB, over the limit")
+
+    def field(name: str) -> str | None:
+        value = obj.get(name)
+        return str(value) if value not in (None, "") else None
+
+    url = field("url")
+    return RawDocument(
+        source=source, kind=kind, content=body, title=field("title"), url=url,
+        outlet=field("outlet") or host_of(url), published=field("published"),
+        author=field("author"), external_id=field("id"),
+    )
+
+
+class JsonReader:
+    """.jsonl: one object per line. .json: one object, an array of objects, or JSON lines."""
+
+    name = "json"
+
+    def accepts(self, path: Path) -> bool:
+        return _suffix(path).endswith((".json", ".jsonl", ".ndjson"))
+
+    def read(self, path: Path, limit: int) -> Iterator[Item]:
+        try:
+            data = read_bytes(path, max(limit, 1 << 34))  # a JSONL file holds many articles: limit records instead
+            text = decode_text(data)
+        except BadInput as e:
+            yield InputError(str(path), str(e))
+            return
+        if _suffix(path).endswith(".json"):
+            try:
+                whole = json.loads(text)
+            except json.JSONDecodeError:
+                whole = None  # may still be JSON lines under a .json name
+            if whole is not None:
+                items = whole if isinstance(whole, list) else [whole]
+                for i, obj in enumerate(items):
+                    yield record_to_document(obj, f"{path}[{i}]" if isinstance(whole, list) else str(path), limit)
+                return
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            source = f"{path}:{lineno}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield InputError(source, f"invalid JSON ({e.msg} at column {e.colno})")
+                continue
+            yield record_to_document(obj, source, limit)
+
+
+class WarcReader:
+    """WARC responses (HTML) and WET conversions (text), e.g. Common Crawl news."""
+
+    name = "warc"
+
+    def accepts(self, path: Path) -> bool:
+        return _suffix(path).endswith((".warc", ".wet", ".arc")) or _suffix(path).endswith(".warc.wet")
+
+    def read(self, path: Path, limit: int) -> Iterator[Item]:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+
+        try:
+            if path.stat().st_size == 0:
+                raise BadInput("empty file")
+            stream = io.BytesIO(path.read_bytes())
+        except (BadInput, OSError) as e:
+            yield InputError(str(path), str(e))
+            return
+        records = ArchiveIterator(stream)
+        while True:
+            try:
+                record = next(records)
+                item = self._document(record, limit)
+            except StopIteration:
+                return
+            except (ArchiveLoadFailed, ValueError, EOFError, OSError) as e:
+                # A broken record leaves the stream without a reliable next boundary: stop this file here.
+                yield InputError(f"{path}@{records.offset}", f"malformed WARC record ({str(e).strip()[:160]})")
+                return
+            if item is not None:
+                yield item
+
+    @staticmethod
+    def _document(record, limit: int) -> Item | None:
+        headers = record.rec_headers
+        rtype = record.rec_type
+        record_id = headers.get_header("WARC-Record-ID") or "?"
+        url = headers.get_header("WARC-Target-URI")
+        if rtype == "response":
+            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+            if "html" not in ctype.lower():
+                return None
+            kind = "html"
+        elif rtype in ("conversion", "resource"):
+            kind = "text"
+        else:
+            return None
+        data = record.content_stream().read(limit + 1)
+        if len(data) > limit:
+            return InputError(record_id, "record over the size limit")
+        if not data.strip():
+            return None
+        try:
+            content = decode_html(data) if kind == "html" else decode_text(data)
+        except BadInput as e:
+            return InputError(record_id, str(e))
+        return RawDocument(source=record_id, kind=kind, content=content, url=url, outlet=host_of(url))
+
+
+READERS: list[Reader] = [TextReader(), HtmlReader(), JsonReader(), WarcReader()]
+
+
+def reader_for(path: Path) -> Reader | None:
+    return next((r for r in READERS if r.accepts(path)), None)
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
+    """Expand files and directories (recursively, in a stable order) into the files to read."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(str(path), "no such file or directory")
+
+
+def read_inputs(paths: Iterable[str | Path], limit: int) -> Iterator[Item]:
+    for entry in iter_inputs(paths):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        path = entry.resolve()
+        reader = reader_for(path)
+        if reader is None:
+            yield InputError(str(path), f"unsupported file type '{path.suffix or path.name}'")
+            continue
+        try:
+            yield from reader.read(path, limit)
+        except OSError as e:
+            yield InputError(str(path), f"cannot read ({e.strerror or e})")

@@ -1,0 +1,26 @@
+"""One options object for the whole pipeline; every threshold lives here, with why it has its value."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Options:
+    # Cleaning
+    keep_threshold: float = 0.5  # line-classifier probability above which a line is kept
+    min_lines_to_classify: int = 4  # shorter texts are already bodies (feeds, JSON records): keep them whole
+    batch_repeat_docs: int = 3  # a short line seen in this many documents of one outlet is boilerplate
+    max_input_bytes: int = 50 * 1024 * 1024  # larger inputs are refused, not half-read
+    # Copies
+    num_perm: int = 128
+    shingle_size: int = 5
+    near_duplicate_jaccard: float = 0.8
+    containment: float = 0.8  # share of an article's shingles found in another to call it contained
+    containment_max_story: int = 300  # containment is checked pairwise inside a story up to this size
+    # Stories (calibrated on ecbplus-dev; see docs/evaluation.md)
+    story_threshold: float = 0.07
+    entity_weight: float = 0.5
+    max_gap_days: int = 21  # dated articles further apart than this never share a story
+    cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
+    # Ingest
+    commit_every: int = 500

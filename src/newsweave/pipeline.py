@@ -1,0 +1,211 @@
+"""The local pipeline: read -> clean -> store, then place new articles (copies, stories).
+
+Articles are committed in batches; placing them in stories is a second step that picks up every article
+not yet placed, so an interrupted ingest resumes where it stopped, without duplicates.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from newsweave.clean import Cleaner, chrome_group
+from newsweave.cluster import DocumentFrequencies, StoryClusterer, article_features, count_matrix
+from newsweave.dedup import CopyDetector, UnionFind
+from newsweave.ingest import read_inputs
+from newsweave.options import Options
+from newsweave.records import Article, InputError, RawDocument, StageStats, sha1
+from newsweave.store import Store
+
+Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    added: int = 0
+    already_stored: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    placed: int = 0
+    stories_opened: int = 0
+    copies_linked: int = 0
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def text_hash(text: str) -> str:
+    return sha1(" ".join(text.split()).lower())
+
+
+def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = None,
+           progress: Progress | None = None) -> IngestReport:
+    options = options or Options()
+    report = IngestReport()
+    cleaner = Cleaner(options)
+    detector = CopyDetector(options)
+    run_id = store.start_run()
+    batch: list[RawDocument] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        stored = store.existing_ids(d.article_id for d in batch)
+        fresh = [d for d in batch if d.article_id not in stored]
+        report.already_stored += len(batch) - len(fresh)
+        rows = []
+        for doc in fresh:
+            try:
+                article = cleaner.clean_one(doc, repeated.get(chrome_group(doc), set()))
+            except Exception as e:  # a parser failing on one broken page must not stop the batch
+                report.errors.append(InputError(doc.source, f"cannot clean ({type(e).__name__}: {e})"))
+                continue
+            if article is None:
+                report.errors.append(InputError(doc.source, "no article text found after cleaning"))
+                continue
+            words, anchors = article_features(article.title, article.text)
+            signature = detector.hasher.signature(article.text).astype(np.uint64).tobytes()
+            rows.append((article, text_hash(article.text), signature, words, anchors))
+        store.add_articles(rows)
+        report.added += len(rows)
+        batch.clear()
+
+    repeated: dict[str, set[str]] = {}
+    pending_raw: list[RawDocument] = []
+    for item in read_inputs(paths, options.max_input_bytes):
+        if isinstance(item, InputError):
+            report.errors.append(item)
+            if progress:
+                progress("error", 1)
+            continue
+        report.read += 1
+        if progress:
+            progress("read", 1)
+        if item.article_id in seen:
+            report.already_stored += 1
+            continue
+        seen.add(item.article_id)
+        pending_raw.append(item)
+        if len(pending_raw) >= options.commit_every:
+            repeated = cleaner.repeated_lines(pending_raw)
+            batch.extend(pending_raw)
+            pending_raw.clear()
+            flush()
+    if pending_raw:
+        repeated = cleaner.repeated_lines(pending_raw)
+        batch.extend(pending_raw)
+        flush()
+
+    place_pending(store, options, report, progress)
+    report.stats = {s.name: s.counts for s in (cleaner.stats, report_stats(report))}
+    store.finish_run(run_id, {"read": report.read, "added": report.added, "placed": report.placed,
+                              "already_stored": report.already_stored, "errors": len(report.errors)},
+                     report.errors)
+    return report
+
+
+def report_stats(report: IngestReport) -> StageStats:
+    return StageStats("ingest", {"read": report.read, "added": report.added,
+                                 "already_stored": report.already_stored, "errors": len(report.errors)})
+
+
+def place_pending(store: Store, options: Options, report: IngestReport | None = None,
+                  progress: Progress | None = None) -> None:
+    """Link copies and assign stories for every stored article that has no story yet."""
+    report = report or IngestReport()
+    pending = store.pending_articles()
+    if not pending:
+        return
+    detector = CopyDetector(options)
+    features = store.features()
+    hashes = dict(store.db.execute("SELECT id, text_hash FROM articles").fetchall())
+    placed_rows = store.db.execute(
+        "SELECT id, story_id, published FROM articles WHERE story_id IS NOT NULL ORDER BY seq").fetchall()
+    story_of = {r[0]: r[1] for r in placed_rows}
+    for aid, _, _ in placed_rows:
+        detector.add_existing(aid, np.frombuffer(features[aid][0], dtype=np.uint64), hashes[aid])
+    for article in pending:
+        detector.add_new(article.id, np.frombuffer(features[article.id][0], dtype=np.uint64), hashes[article.id])
+
+    existing_links = store.copy_links()
+    groups = UnionFind()
+    for link in existing_links.values():
+        groups.union(link.original_id, link.article_id)
+    for a, b in detector.pairs:
+        groups.union(a, b)
+
+    # A copy goes where its group already is; otherwise one member per group is clustered for all.
+    assignments: dict[str, int] = {}
+    group_story: dict[str, int] = {}
+    for aid, sid in story_of.items():
+        group_story.setdefault(groups.find(aid), sid)
+    representatives: list[Article] = []
+    followers: dict[str, list[str]] = {}
+    for article in pending:
+        root = groups.find(article.id)
+        if root in group_story:
+            assignments[article.id] = group_story[root]
+        elif root in followers:
+            followers[root].append(article.id)
+        else:
+            followers[root] = [article.id]
+            representatives.append(article)
+
+    stories: dict[int, list] = {}
+    for aid, sid, published in placed_rows:
+        stories.setdefault(sid, []).append((aid, features[aid][1], features[aid][2], published))
+    df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
+    clusterer = StoryClusterer(options)
+    new = [(a.id, features[a.id][1], features[a.id][2], a.published) for a in representatives]
+    chosen = clusterer.assign(new, stories, df)
+    for article in representatives:
+        for aid in followers[groups.find(article.id)]:
+            assignments[aid] = chosen[article.id]
+    # document frequencies count every article, copies included, as they were stored
+    others = [a for a in pending if a.id not in chosen]
+    if others:
+        df.add(count_matrix([features[a.id][1] for a in others]), count_matrix([features[a.id][2] for a in others]))
+
+    # Containment: an article wrapped in another page (or wrapping one) within the same story.
+    by_story: dict[int, list[str]] = {}
+    for aid, sid in list(story_of.items()) + list(assignments.items()):
+        by_story.setdefault(sid, []).append(aid)
+    involved = {aid for sid in {assignments[a.id] for a in pending} for aid in by_story.get(sid, [])}
+    involved |= {x for pair in detector.pairs for x in pair} | set(existing_links) | {
+        link.original_id for link in existing_links.values()}
+    articles = {a.id: a for a in store.articles(f"id IN ({','.join('?' * len(involved))})", tuple(involved))} \
+        if involved else {}
+    for article in pending:
+        if any(article.id in pair for pair in detector.pairs):
+            continue
+        mates = by_story.get(assignments[article.id], [])
+        if 1 < len(mates) <= options.containment_max_story:
+            detector.check_containment(article, [articles[m] for m in mates if m in articles])
+    links = [l for l in detector.links(articles, existing_links)
+             if l.article_id not in existing_links or existing_links[l.article_id].original_id != l.original_id]
+
+    titles = {}
+    for article in pending:
+        sid = assignments[article.id]
+        if sid < 0 and sid not in titles:
+            titles[sid] = story_title([articles[m] for m in by_story[sid] if m in articles])
+    store.save_assignments(titles, assignments, links, df.to_blobs())
+    report.placed += len(pending)
+    report.stories_opened += len(titles)
+    report.copies_linked += len(links)
+    if progress:
+        progress("placed", len(pending))
+
+
+def story_title(members: list[Article]) -> str | None:
+    """The first member title, else the opening words of the first article."""
+    for article in members:
+        if article.title:
+            return article.title
+    if members:
+        first = members[0].text.split("\n", 1)[0]
+        return first if len(first) <= 100 else first[:97].rsplit(" ", 1)[0] + "…"
+    return None

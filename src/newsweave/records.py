@@ -1,0 +1,97 @@
+"""Typed records shared by every stage: what a reader yields, what the cleaner makes, what the store keeps."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class RawDocument:
+    """One article as an input gave it, before cleaning.
+
+    `kind` is "html" or "text"; `source` names where it came from (a path, a URL, a WARC record id,
+    or a path with a line number for JSONL) so an error or an export can point back to it.
+    """
+
+    source: str
+    kind: str
+    content: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+    external_id: str | None = None
+
+    @property
+    def article_id(self) -> str:
+        # Same source and same bytes give the same id: re-ingesting an input adds nothing.
+        return sha1(f"{self.source}\n{sha1(self.content)}")[:16]
+
+
+@dataclass
+class InputError:
+    """An input that could not be read; the batch goes on without it."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass
+class Article:
+    """A cleaned article. `text` is the body every character offset in newsweave points into."""
+
+    id: str
+    source: str
+    kind: str
+    raw: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD)
+    credited_origin: str | None = None
+    credit_line: str | None = None
+    removed_chars: int = 0  # how much of the raw text the cleaner dropped (page chrome)
+    seq: int | None = None  # ingest order, set by the store
+    story_id: int | None = None
+
+
+@dataclass
+class CopyLink:
+    """`article_id` is a copy of `original_id`; `evidence` says why, `direction` why this way round."""
+
+    article_id: str
+    original_id: str
+    method: str  # exact | near-duplicate | containment
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Story:
+    id: int
+    title: str | None
+    article_ids: list[str]
+    independent_sources: int
+    first_date: str | None = None
+    last_date: str | None = None
+
+
+@dataclass
+class StageStats:
+    """Counters a stage keeps; dropped or merged items carry a reason."""
+
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n

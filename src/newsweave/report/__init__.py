@@ -1,0 +1,1 @@
+"""Report: exports (JSON, JSONL, Parquet) and readable views of stories."""

@@ -1,0 +1,74 @@
+"""Exports. The JSON field names are a contract; more fields may be added, none renamed."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsweave.api import Newsweave
+
+FORMATS = ("json", "jsonl", "parquet")
+
+
+def article_record(article, link) -> dict:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "url": article.url,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "published": article.published,
+        "text": article.text,
+        "story_id": article.story_id,
+        "copy_of": link.original_id if link else None,
+        "credited_origin": article.credited_origin,
+        "credit_line": article.credit_line,
+        "copy_evidence": dict(link.evidence, method=link.method) if link else None,
+    }
+
+
+def build_document(nw: Newsweave, story_ids: list[int] | None = None) -> dict:
+    links = nw.copy_links()
+    stories = [s for s in nw.stories() if story_ids is None or s.id in story_ids]
+    wanted = {aid for s in stories for aid in s.article_ids}
+    articles = [article_record(a, links.get(a.id)) for a in nw.articles()
+                if story_ids is None or a.id in wanted]
+    return {
+        "articles": articles,
+        "stories": [
+            {"id": s.id, "title": s.title, "article_ids": s.article_ids,
+             "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date}
+            for s in stories
+        ],
+    }
+
+
+def write(document: dict, output: str | Path | None, format: str) -> str | None:
+    """Write to `output` (a path), or return the text when output is None or "-" (not for parquet)."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown format '{format}' (choose from {', '.join(FORMATS)})")
+    if format == "parquet":
+        if output in (None, "-"):
+            raise ValueError("parquet needs an output file (-o FILE)")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = [dict(a, copy_evidence=json.dumps(a["copy_evidence"]) if a["copy_evidence"] else None)
+                for a in document["articles"]]
+        pq.write_table(pa.Table.from_pylist(rows), str(output))
+        return None
+    if format == "json":
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+    else:
+        text = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in document["articles"])
+    if output in (None, "-"):
+        return text
+    Path(output).write_text(text, encoding="utf-8")
+    return None
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,53 @@
+"""Schema migrations: each entry moves the store one version up; the store records its version."""
+
+MIGRATIONS: list[str] = [
+    # 1: articles, copies, stories, vectors for clustering, runs and their input errors
+    """
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        title TEXT, url TEXT, outlet TEXT, author TEXT, published TEXT,
+        credited_origin TEXT, credit_line TEXT,
+        removed_chars INTEGER NOT NULL DEFAULT 0,
+        story_id INTEGER REFERENCES stories(id),
+        ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_text_hash ON articles(text_hash);
+    CREATE TABLE article_features (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        minhash BLOB NOT NULL,
+        words BLOB NOT NULL,
+        entities BLOB NOT NULL
+    );
+    CREATE TABLE copy_links (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        original_id TEXT NOT NULL REFERENCES articles(id),
+        method TEXT NOT NULL,
+        evidence TEXT NOT NULL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        title TEXT,
+        created_at TEXT NOT NULL DEFAULT (datetime('now')),
+        updated_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE blobs (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at TEXT NOT NULL DEFAULT (datetime('now')),
+        finished_at TEXT,
+        stats TEXT
+    );
+    CREATE TABLE input_errors (
+        run_id INTEGER REFERENCES runs(id),
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    """,
+]

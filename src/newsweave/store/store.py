@@ -1,0 +1,220 @@
+"""SQLite store (WAL mode, versioned schema). Every write that must stay consistent is one transaction."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsweave.records import Article, CopyLink, Story
+from newsweave.store.schema import MIGRATIONS
+
+ARTICLE_COLUMNS = (
+    "id", "source", "kind", "raw", "text", "title", "url", "outlet", "author", "published",
+    "credited_origin", "credit_line", "removed_chars", "seq", "story_id",
+)
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- articles -------------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+        return found
+
+    def add_articles(self, rows: list[tuple[Article, str, bytes, bytes, bytes]]) -> None:
+        """Insert cleaned articles with their features, all or nothing."""
+        with self.transaction() as db:
+            for article, text_hash, minhash, words, entities in rows:
+                db.execute(
+                    "INSERT OR IGNORE INTO articles (id, source, kind, raw, text, text_hash, title, url, outlet,"
+                    " author, published, credited_origin, credit_line, removed_chars)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (article.id, article.source, article.kind, article.raw, article.text, text_hash,
+                     article.title, article.url, article.outlet, article.author, article.published,
+                     article.credited_origin, article.credit_line, article.removed_chars),
+                )
+                db.execute(
+                    "INSERT OR IGNORE INTO article_features (article_id, minhash, words, entities) VALUES (?,?,?,?)",
+                    (article.id, minhash, words, entities),
+                )
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        return Article(**{k: row[k] for k in ARTICLE_COLUMNS})
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def articles(self, where: str = "1", params: tuple = ()) -> list[Article]:
+        rows = self.db.execute(f"SELECT * FROM articles WHERE {where} ORDER BY seq", params)
+        return [self._article(r) for r in rows]
+
+    def article_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def pending_articles(self) -> list[Article]:
+        """Articles stored but not yet placed in a story (new, or left by an interrupted run)."""
+        return self.articles("story_id IS NULL")
+
+    def features(self, ids: Iterable[str] | None = None) -> dict[str, tuple[bytes, bytes, bytes]]:
+        if ids is None:
+            rows = self.db.execute("SELECT article_id, minhash, words, entities FROM article_features")
+            return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        out: dict[str, tuple[bytes, bytes, bytes]] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT article_id, minhash, words, entities FROM article_features WHERE article_id IN ({marks})", chunk
+            ):
+                out[r[0]] = (r[1], r[2], r[3])
+        return out
+
+    def text_hashes(self) -> dict[str, str]:
+        """text hash -> id of the first article (in ingest order) with that cleaned text."""
+        out: dict[str, str] = {}
+        for h, i in self.db.execute("SELECT text_hash, id FROM articles ORDER BY seq"):
+            out.setdefault(h, i)
+        return out
+
+    # -- blobs (document frequencies and other shared arrays) --------------------------------------
+    def blob(self, name: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM blobs WHERE name=?", (name,)).fetchone()
+        return row[0] if row else None
+
+    # -- copies and stories ---------------------------------------------------------------------
+    def copy_links(self) -> dict[str, CopyLink]:
+        rows = self.db.execute("SELECT article_id, original_id, method, evidence FROM copy_links")
+        return {r[0]: CopyLink(r[0], r[1], r[2], json.loads(r[3])) for r in rows}
+
+    def save_assignments(
+        self,
+        new_stories: dict[int, str | None],
+        assignments: dict[str, int],
+        links: list[CopyLink],
+        blobs: dict[str, bytes],
+    ) -> dict[int, int]:
+        """Write one clustering pass at once: new stories, article->story, copy links, shared arrays.
+
+        `new_stories` maps temporary negative ids to titles; returns temporary id -> real id.
+        """
+        real: dict[int, int] = {}
+        with self.transaction() as db:
+            for temp, title in new_stories.items():
+                real[temp] = db.execute("INSERT INTO stories (title) VALUES (?)", (title,)).lastrowid
+            touched: set[int] = set()
+            for article_id, story in assignments.items():
+                sid = real.get(story, story)
+                touched.add(sid)
+                db.execute("UPDATE articles SET story_id=? WHERE id=?", (sid, article_id))
+            for link in links:
+                db.execute(
+                    "INSERT OR REPLACE INTO copy_links (article_id, original_id, method, evidence) VALUES (?,?,?,?)",
+                    (link.article_id, link.original_id, link.method, json.dumps(link.evidence, sort_keys=True)),
+                )
+            for name, value in blobs.items():
+                db.execute("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", (name, value))
+            for sid in touched:
+                db.execute("UPDATE stories SET updated_at=datetime('now') WHERE id=?", (sid,))
+        return real
+
+    def set_story_title(self, story_id: int, title: str | None) -> None:
+        self.db.execute("UPDATE stories SET title=? WHERE id=?", (title, story_id))
+
+    def story_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def story_members(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for sid, aid in self.db.execute("SELECT story_id, id FROM articles WHERE story_id IS NOT NULL ORDER BY seq"):
+            out.setdefault(sid, []).append(aid)
+        return out
+
+    def stories(self) -> list[Story]:
+        links = self.copy_links()
+        members = self.story_members()
+        out = []
+        for r in self.db.execute("SELECT id, title FROM stories ORDER BY id"):
+            ids = members.get(r["id"], [])
+            if not ids:
+                continue
+            marks = ",".join("?" * len(ids))
+            dates = [d for (d,) in self.db.execute(
+                f"SELECT published FROM articles WHERE id IN ({marks}) AND published IS NOT NULL", ids)]
+            out.append(Story(
+                id=r["id"], title=r["title"], article_ids=ids,
+                independent_sources=count_independent(ids, links),
+                first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
+            ))
+        return out
+
+    def story(self, story_id: int) -> Story | None:
+        return next((s for s in self.stories() if s.id == story_id), None)
+
+    # -- runs -----------------------------------------------------------------------------------
+    def start_run(self) -> int:
+        return self.db.execute("INSERT INTO runs DEFAULT VALUES").lastrowid
+
+    def finish_run(self, run_id: int, stats: dict, errors: list) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT INTO input_errors (run_id, source, reason) VALUES (?,?,?)",
+                           [(run_id, e.source, e.reason) for e in errors])
+            db.execute("UPDATE runs SET finished_at=datetime('now'), stats=? WHERE id=?", (json.dumps(stats), run_id))
+
+
+def count_independent(article_ids: list[str], links: dict[str, CopyLink]) -> int:
+    """Copies of one original count once: the number of distinct roots among the articles."""
+    roots = set()
+    for aid in article_ids:
+        seen = set()
+        while aid in links and aid not in seen:
+            seen.add(aid)
+            aid = links[aid].original_id
+        roots.add(aid)
+    return len(roots)
