@@ -55,9 +55,11 @@ def _ingest(nw: Newsweave, paths: list[str], quiet: bool) -> int:
 
 @app.command()
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files or directories to read")], db: DbOption = None,
-           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary")] = False) -> None:
+           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary")] = False,
+           commit_every: Annotated[int, typer.Option(help="Articles stored per transaction")] = 500) -> None:
     """Read articles (.txt, .html, .json/.jsonl, WARC/WET; .gz too) into the store and update stories."""
     with _open(db) as nw:
+        nw.options.commit_every = max(1, commit_every)
         code = _ingest(nw, paths, quiet)
     raise typer.Exit(code)
 

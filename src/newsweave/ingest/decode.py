@@ -15,7 +15,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
     if size == 0:
         raise BadInput("empty file")
     if size > limit and not path.name.endswith(".gz"):
-        raise BadInput(f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit for one article")
+        raise BadInput(f"file is {size / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit for one article")
     data = path.read_bytes()
     if path.name.endswith(".gz"):
         data = gunzip(data, limit)
@@ -30,7 +30,7 @@ def gunzip(data: bytes, limit: int) -> bytes:
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         raise BadInput(f"broken or truncated gzip ({e})") from None
     if len(out) > limit:
-        raise BadInput(f"unpacks to {len(out) / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit")
+        raise BadInput(f"unpacks to {len(out) / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit")
     return out
 
 

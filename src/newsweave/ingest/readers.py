@@ -137,8 +137,6 @@ class WarcReader:
 
     def read(self, path: Path, limit: int) -> Iterator[Item]:
         from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
-
         try:
             if path.stat().st_size == 0:
                 raise BadInput("empty file")
@@ -153,9 +151,10 @@ class WarcReader:
                 item = self._document(record, limit)
             except StopIteration:
                 return
-            except (ArchiveLoadFailed, ValueError, EOFError, OSError) as e:
+            except Exception as e:  # warcio raises many kinds (ArchiveLoadFailed, ValueError, AttributeError...)
                 # A broken record leaves the stream without a reliable next boundary: stop this file here.
-                yield InputError(f"{path}@{records.offset}", f"malformed WARC record ({str(e).strip()[:160]})")
+                reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+                yield InputError(f"{path}@{records.offset}", f"malformed WARC record ({reason})")
                 return
             if item is not None:
                 yield item
@@ -195,12 +194,15 @@ def reader_for(path: Path) -> Reader | None:
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
-    """Expand files and directories (recursively, in a stable order) into the files to read."""
+    """Expand files and directories (recursively, in a stable order) into the files to read.
+
+    Inside a directory, files no reader accepts (a README, an image) are passed over; a file named
+    explicitly must be readable, or it is reported."""
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+                if child.is_file() and not child.name.startswith(".") and reader_for(child) is not None:
                     yield child
         elif path.is_file():
             yield path

@@ -1,0 +1,160 @@
+"""Readers and bad input: one clear error per bad input, the rest of the batch goes on."""
+import gzip
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newsweave import Newsweave
+from newsweave.ingest import read_inputs
+from newsweave.records import InputError, RawDocument
+from tests.conftest import run_cli
+
+ARTICLE = ("The city council approved a new budget on Tuesday after a long debate about school funding. "
+           "Council members said the plan adds money for teachers and repairs to three buildings. "
+           "The mayor is expected to sign the budget later this week, officials said.")
+
+
+def read_all(*paths, limit=50 * 1024 * 1024):
+    items = list(read_inputs(paths, limit))
+    return [i for i in items if isinstance(i, RawDocument)], [i for i in items if isinstance(i, InputError)]
+
+
+def make_warc(path, records):
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        for url, html in records:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()),
+                                                          http_headers=http))
+
+
+def test_each_format_is_read(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.html").write_text(f"<html><head><title>Budget</title></head><body><article><p>{ARTICLE}</p>"
+                                     "</article></body></html>")
+    (tmp_path / "c.html.gz").write_bytes(gzip.compress(f"<html><body><p>{ARTICLE}</p></body></html>".encode()))
+    (tmp_path / "d.jsonl").write_text(json.dumps({"id": "x1", "text": ARTICLE, "outlet": "Daily", "published": "2024-03-05"})
+                                      + "\n" + json.dumps({"html": f"<p>{ARTICLE}</p>", "url": "https://www.example.org/a"}) + "\n")
+    (tmp_path / "e.json").write_text(json.dumps([{"text": ARTICLE}, {"text": ARTICLE + " More."}]))
+    make_warc(tmp_path / "f.warc", [("https://news.example.com/1", f"<html><body><p>{ARTICLE}</p></body></html>")])
+    docs, errors = read_all(tmp_path)
+    assert errors == []
+    kinds = sorted((d.source.rsplit("/", 1)[-1][:1] if not d.source.startswith("<urn") else "w", d.kind) for d in docs)
+    assert kinds == [("a", "text"), ("b", "html"), ("c", "html"), ("d", "html"), ("d", "text"), ("e", "text"),
+                     ("e", "text"), ("w", "html")]
+    warc = next(d for d in docs if d.source.startswith("<urn"))
+    assert warc.url == "https://news.example.com/1" and warc.outlet == "news.example.com"
+    jsonl = next(d for d in docs if d.external_id == "x1")
+    assert jsonl.outlet == "Daily" and jsonl.published == "2024-03-05"
+
+
+def bad_inputs(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (bad / "latin1.txt").write_bytes("Caf\xe9 au lait is served every morning at the station.".encode("latin-1"))
+    (bad / "empty.txt").write_bytes(b"")
+    with open(bad / "huge.txt", "wb") as fh:  # sparse: costs no disk
+        fh.truncate(200 * 1024 * 1024)
+    (bad / "lines.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n{not json\n" + json.dumps({"title": "no body"}) + "\n")
+    (bad / "cut.html.gz").write_bytes(gzip.compress(b"<html><body><p>" + ARTICLE.encode() * 50 + b"</p></body></html>")[:60])
+    good_then_bad = bad / "broken.warc"
+    make_warc(good_then_bad, [("https://a.example/1", f"<html><body><p>{ARTICLE}</p></body></html>")])
+    with open(good_then_bad, "ab") as fh:
+        fh.write(b"this is not a WARC record\r\n\r\n")
+    (bad / "good.txt").write_text(ARTICLE)
+    return bad
+
+
+def test_bad_inputs_get_one_clear_error_each(tmp_path):
+    docs, errors = read_all(bad_inputs(tmp_path))
+    reasons = {e.source.rsplit("/", 1)[-1]: e.reason for e in errors}
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "empty" in reasons["empty.txt"]
+    assert "limit" in reasons["huge.txt"]
+    assert "gzip" in reasons["cut.html.gz"]
+    assert "invalid JSON" in reasons["lines.jsonl:2"]
+    assert "no 'text' or 'html'" in reasons["lines.jsonl:3"]
+    assert any(k.startswith("broken.warc@") and "malformed WARC" in v for k, v in reasons.items())
+    sources = {d.source.rsplit("/", 1)[-1] for d in docs}
+    assert {"good.txt", "lines.jsonl:1"} <= sources
+    assert sum(1 for d in docs if d.url == "https://a.example/1") == 1  # the good WARC record before the bad one
+
+
+def test_cli_reports_failures_and_keeps_the_rest(tmp_path, db):
+    bad = bad_inputs(tmp_path)
+    proc = run_cli("ingest", str(bad), "--db", str(db), "--quiet")
+    assert proc.returncode == 1
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("error")]
+    assert len(lines) == 8, proc.stderr
+    assert all(str(bad) in ln for ln in lines)
+    with Newsweave(db) as nw:
+        assert len(nw.articles()) == 3  # good.txt, lines.jsonl:1 and the good WARC record
+        assert all(a.story_id is not None for a in nw.articles())
+        errors = nw.store.db.execute("SELECT count(*) FROM input_errors").fetchone()[0]
+        assert errors == 8
+
+
+def test_same_input_twice_adds_nothing(seeds, db):
+    with Newsweave(db) as nw:
+        first = nw.ingest([seeds])
+        second = nw.ingest([seeds])
+        assert first.added == 5 and second.added == 0 and second.already_stored == 5
+        assert len(nw.articles()) == 5 and len(nw.stories()) == 1
+        assert len(nw.copy_links()) == 1
+
+
+def test_new_articles_join_existing_stories(seeds, tmp_path, db):
+    first = tmp_path / "first"
+    later = tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    for f in sorted(seeds.iterdir()):
+        (first if f.name < "002" else later).joinpath(f.name).write_bytes(f.read_bytes())
+    with Newsweave(db) as nw:
+        nw.ingest([first])
+        assert len(nw.stories()) == 1 and nw.stories()[0].independent_sources == 1
+        nw.ingest([later])
+        stories = nw.stories()
+        assert len(stories) == 1 and len(stories[0].article_ids) == 5 and stories[0].independent_sources == 4
+
+
+def test_killed_ingest_resumes_without_duplicates(data_dir, tmp_path, db):
+    corpus = data_dir / "fakes" / "articles.jsonl"
+    total = sum(1 for line in open(corpus) if line.strip())
+    proc = subprocess.Popen([sys.executable, "-m", "newsweave.cli", "ingest", str(corpus), "--db", str(db),
+                             "--quiet", "--commit-every", "20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stored = 0
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(db, timeout=5) as con:
+                stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.OperationalError:
+            stored = 0
+        if stored >= 40:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "ingest ended before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db) as con:
+        partial = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        placed = con.execute("SELECT count(*) FROM articles WHERE story_id IS NOT NULL").fetchone()[0]
+    assert 0 < partial < total and placed == 0
+    proc = run_cli("ingest", str(corpus), "--db", str(db), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    with Newsweave(db) as nw:
+        ids = [a.id for a in nw.articles()]
+        assert len(ids) == len(set(ids)) == total
+        assert all(a.story_id is not None for a in nw.articles())
+        assert nw.store.db.execute("SELECT count(*) FROM article_features").fetchone()[0] == total
