@@ -16,10 +16,11 @@ class Options:
     shingle_size: int = 5
     near_duplicate_jaccard: float = 0.8
     containment: float = 0.8  # share of an article's shingles found in another to call it contained
+    containment_min_jaccard: float = 0.1  # pairs below this cannot be a page wrapping <10x its size of chrome
     containment_max_story: int = 300  # containment is checked pairwise inside a story up to this size
     # Stories (calibrated on ecbplus-dev; see docs/evaluation.md)
-    story_threshold: float = 0.07
-    entity_weight: float = 0.5
+    story_threshold: float = 0.18
+    entity_weight: float = 0.3
     max_gap_days: int = 21  # dated articles further apart than this never share a story
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
     # Ingest

@@ -88,6 +88,8 @@ class CopyDetector:
         self.hasher = MinHasher(self.options.num_perm, self.options.shingle_size)
         self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
         self.signatures: dict[str, np.ndarray] = {}
+        self._shingles: dict[str, np.ndarray] = {}
+        self._permutations = MinHash(num_perm=self.options.num_perm, scheme="legacy").permutations
         self.by_hash: dict[str, str] = {}
         self.pairs: dict[tuple[str, str], dict] = {}
         self.stats = StageStats("dedup")
@@ -98,7 +100,8 @@ class CopyDetector:
 
     def _minhash(self, signature: np.ndarray) -> MinHash:
         # our signatures use datasketch's pre-2.0 affine scheme (mod 2**61-1, 32-bit values)
-        return MinHash(num_perm=self.options.num_perm, hashvalues=signature, scheme="legacy")
+        return MinHash(num_perm=self.options.num_perm, hashvalues=signature, permutations=self._permutations,
+                       scheme="legacy")
 
     def _index(self, article_id: str, signature: np.ndarray) -> None:
         self.signatures[article_id] = signature
@@ -121,13 +124,26 @@ class CopyDetector:
             self.by_hash[text_hash] = article_id
         self._index(article_id, signature)
 
+    def shingles(self, article: Article) -> np.ndarray:
+        if article.id not in self._shingles:
+            self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size)
+        return self._shingles[article.id]
+
     def check_containment(self, article: Article, others: list[Article]) -> None:
-        """An article whose text lies (almost) whole inside another's, or holds another whole."""
-        mine = shingle_hashes(article.text, self.options.shingle_size)
+        """An article whose text lies (almost) whole inside another's, or holds another whole.
+
+        Only pairs whose MinHash Jaccard could allow it are compared exactly: if A lies inside B,
+        J(A, B) = |A| / |B|, so a floor on J is a ceiling on how much larger the wrapper may be."""
+        mine = self.shingles(article)
+        own = self.signatures.get(article.id)
         for other in others:
             if other.id == article.id:
                 continue
-            theirs = shingle_hashes(other.text, self.options.shingle_size)
+            theirs_sig = self.signatures.get(other.id)
+            if own is not None and theirs_sig is not None and \
+                    MinHasher.jaccard(own, theirs_sig) < self.options.containment_min_jaccard:
+                continue
+            theirs = self.shingles(other)
             inside, holds = containment(mine, theirs), containment(theirs, mine)
             if max(inside, holds) >= self.options.containment:
                 key = (article.id, other.id)

@@ -1,0 +1,66 @@
+"""Ingest throughput on the plain-text path: N scraped-page .txt files, cleaned, de-duplicated, clustered.
+
+    python benchmarks/bench_ingest.py ../shared/data [--articles 10000]
+
+Pages are built from the real FA-KES and ECB+ texts: each article is a real text (or, for later variants,
+a shuffled 60% of its sentences) wrapped in menu, teaser and comment-form lines, so every stage has real
+work to do. Prints articles/s for the whole `Newsweave.ingest` call and the peak resident memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from newsweave import Newsweave
+
+CHROME_TOP = ["Home", "News", "World", "Politics", "Business", "Sport", "Subscribe", "Sign in", "Search"]
+CHROME_BOTTOM = ["Leave a Reply", "Your email address will not be published.", "Related", "Share this:",
+                 "Facebook", "Twitter", "© 2024 Example Media. All rights reserved.", "Privacy Policy"]
+
+
+def texts(data: Path) -> list[str]:
+    out = [json.loads(line)["text"] for line in open(data / "fakes" / "articles.jsonl", encoding="utf-8")]
+    out += [p.read_text(encoding="utf-8") for p in sorted((data / "ecbplus-dev" / "docs").glob("*.txt"))]
+    return [t for t in out if len(t.split()) > 40]
+
+
+def page(body: str, rng: random.Random, variant: int) -> str:
+    sentences = re.split(r"(?<=[.!?])\s+", body.strip())
+    if variant:
+        sentences = rng.sample(sentences, min(len(sentences), max(3, int(len(sentences) * 0.6))))
+    paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+    teasers = [" ".join(rng.sample(body.split(), min(8, len(body.split())))).title() for _ in range(4)]
+    return "\n".join(CHROME_TOP + [""] + paragraphs + [""] + teasers + CHROME_BOTTOM) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--articles", type=int, default=10000)
+    args = ap.parse_args()
+    rng = random.Random(7)
+    base = texts(Path(args.data))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for i in range(args.articles):
+            (folder / f"{i:06d}.txt").write_text(page(base[i % len(base)], rng, i // len(base)), encoding="utf-8")
+        start = time.perf_counter()
+        with Newsweave(Path(tmp) / "bench.db") as nw:
+            report = nw.ingest([folder])
+            stories = len(nw.stories())
+        seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"articles": report.added, "errors": len(report.errors), "stories": stories,
+                      "copy_links": report.copies_linked, "seconds": round(seconds, 1),
+                      "articles_per_second": round(report.added / seconds, 1), "peak_rss_mib": round(peak)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Stories: one event per story, two events of one kind apart, incremental joining, scored on ECB+."""
+import json
+
+from newsweave import Newsweave
+from newsweave.evaluate.clustering import score
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
+QUAKE_A = [
+    "A magnitude 6.1 earthquake struck near Kermanshah, Iran on Monday, killing 12 people, officials in Tehran said. "
+    "Rescue teams from the Red Crescent searched collapsed homes in Sarpol-e Zahab.",
+    "Iranian rescuers dug through rubble in Sarpol-e Zahab after Monday's earthquake near Kermanshah killed 12. "
+    "The Red Crescent said hundreds of homes were damaged by the 6.1 quake.",
+    "The death toll from the Kermanshah earthquake in western Iran stands at 12, the Red Crescent said, as "
+    "aftershocks rattled Sarpol-e Zahab.",
+]
+QUAKE_B = [
+    "A magnitude 7.0 earthquake hit Anchorage, Alaska on Friday, buckling roads and knocking out power, "
+    "Governor Bill Walker said. No deaths were reported in Anchorage.",
+    "Alaska Governor Bill Walker declared a disaster after Friday's 7.0 earthquake damaged roads around Anchorage. "
+    "Power was restored to most homes by Saturday.",
+]
+
+
+def test_two_events_of_one_kind_stay_apart(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [{"text": t, "id": f"a{i}"} for i, t in enumerate(QUAKE_A + QUAKE_B)])
+    with Newsweave(tmp_path / "q.db") as nw:
+        nw.ingest([tmp_path / "a.jsonl"])
+        groups = sorted(sorted(a.source.rsplit(":", 1)[1] for a in nw.articles(s.id)) for s in nw.stories())
+    assert groups == [["1", "2", "3"], ["4", "5"]]
+
+
+def test_dates_far_apart_keep_stories_apart(tmp_path):
+    records = [{"text": QUAKE_A[0], "published": "2017-11-13"}, {"text": QUAKE_A[1], "published": "2019-05-01"}]
+    write_jsonl(tmp_path / "d.jsonl", records)
+    with Newsweave(tmp_path / "d.db") as nw:
+        nw.ingest([tmp_path / "d.jsonl"])
+        assert len(nw.stories()) == 2
+
+
+def test_later_articles_join_existing_story(tmp_path):
+    write_jsonl(tmp_path / "1.jsonl", [{"text": QUAKE_A[0]}, {"text": QUAKE_B[0]}])
+    write_jsonl(tmp_path / "2.jsonl", [{"text": QUAKE_A[1]}, {"text": QUAKE_B[1]}])
+    with Newsweave(tmp_path / "i.db") as nw:
+        nw.ingest([tmp_path / "1.jsonl"])
+        assert len(nw.stories()) == 2
+        nw.ingest([tmp_path / "2.jsonl"])
+        stories = nw.stories()
+        assert len(stories) == 2 and sorted(len(s.article_ids) for s in stories) == [2, 2]
+
+
+def test_scores():
+    gold = {"a": 1, "b": 1, "c": 2, "d": 2}
+    perfect = score({"a": "x", "b": "x", "c": "y", "d": "y"}, gold)
+    assert perfect.bcubed_f1 == 1.0 and perfect.pairwise_f1 == 1.0
+    lumped = score({k: 0 for k in gold}, gold)
+    assert lumped.bcubed_precision == 0.5 and lumped.bcubed_recall == 1.0
+    assert lumped.pairwise_precision == 2 / 6
+
+
+def test_ecbplus_topics_subset(data_dir, tmp_path):
+    """A quick calibration check on a few ECB+ topics (the full set is run by `newsweave eval clustering`)."""
+    from newsweave.evaluate.clustering import evaluate, load_gold
+
+    src = data_dir / "ecbplus-dev"
+    gold = load_gold(src)
+    keep = {d for d in gold if d.split("_")[0] in {"1", "3", "8", "18", "30"}}
+    (tmp_path / "docs").mkdir()
+    for d in keep:
+        (tmp_path / "docs" / f"{d}.txt").write_text((src / "docs" / f"{d}.txt").read_text())
+    (tmp_path / "gold.tsv").write_text("doc_id\tevent_id\n" + "".join(f"{d}\t{gold[d]}\n" for d in sorted(keep)))
+    scores = evaluate(tmp_path)
+    assert scores.documents == len(keep)
+    assert scores.bcubed_f1 >= 0.8, scores
