@@ -9,6 +9,7 @@ from newsweave.clean.lines import Line, split_lines
 from newsweave.clean.model import LineClassifier, default_classifier
 
 WORDS = re.compile(r"\w+")
+LONG_PROSE = 30  # words: a line this long is prose, not navigation
 
 
 @dataclass
@@ -50,6 +51,9 @@ class TextCleaner:
         else:
             prob = self.classifier.predict(lines)
             keep = [p >= self.threshold and ln.text not in drop_lines for p, ln in zip(prob, lines)]
+            if not any(keep):
+                # An input is an article: rather than lose it whole, keep its long prose lines.
+                keep = [len(WORDS.findall(ln.text)) >= LONG_PROSE and ln.text not in drop_lines for ln in lines]
         return self.assemble_lines(lines, keep)
 
     @staticmethod
