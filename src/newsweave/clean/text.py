@@ -31,6 +31,11 @@ def _is_body(line: Line) -> bool:
 meta_terminal = tuple(".!?…\"”»’")
 
 
+def _is_dateline(text: str) -> bool:
+    found = meta.find_date(text)
+    return bool(found) and len(WORDS.findall(text)) <= 10 and not text.endswith(meta_terminal[1:])
+
+
 def _title_score(line: Line, repeats: int) -> float:
     n = len(WORDS.findall(line.text))
     if not 3 <= n <= 30 or line.text.endswith((".", ":", ",")) or meta.find_date(line.text):
@@ -94,6 +99,8 @@ class TextCleaner:
             ln = lines[i]
             if not keep[i] or (title_i is not None and ln.text == result.title and i <= first_body):
                 continue
+            if i < first_body and _is_dateline(ln.text):
+                continue  # a bare date or timestamp above the body is metadata, already read
             origin = meta.credit_from_line(ln.text)
             if origin and len(WORDS.findall(origin)) <= 8:
                 result.credited_origin = result.credited_origin or origin
