@@ -13,10 +13,10 @@ import numpy as np
 
 from newsweave.clean import Cleaner, chrome_group
 from newsweave.cluster import DocumentFrequencies, StoryClusterer, article_features, count_matrix
-from newsweave.dedup import CopyDetector, UnionFind
+from newsweave.dedup import CopyDetector, MinHasher, UnionFind
 from newsweave.ingest import read_inputs
 from newsweave.options import Options
-from newsweave.records import Article, InputError, RawDocument, StageStats, sha1
+from newsweave.records import Article, InputError, RawDocument, sha1
 from newsweave.store import Store
 
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
@@ -47,15 +47,15 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
     options = options or Options()
     report = IngestReport()
     cleaner = Cleaner(options)
-    detector = CopyDetector(options)
+    hasher = MinHasher(options.num_perm, options.shingle_size)
     run_id = store.start_run()
-    batch: list[RawDocument] = []
-    seen: set[str] = set()
 
-    def flush() -> None:
+    def store_batch(batch: list[RawDocument]) -> None:
+        """Clean and store one batch in one transaction; an article is never half-written."""
         stored = store.existing_ids(d.article_id for d in batch)
         fresh = [d for d in batch if d.article_id not in stored]
         report.already_stored += len(batch) - len(fresh)
+        repeated = cleaner.repeated_lines(fresh)
         rows = []
         for doc in fresh:
             try:
@@ -67,14 +67,12 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
                 report.errors.append(InputError(doc.source, "no article text found after cleaning"))
                 continue
             words, anchors = article_features(article.title, article.text)
-            signature = detector.hasher.signature(article.text).astype(np.uint64).tobytes()
-            rows.append((article, text_hash(article.text), signature, words, anchors))
+            rows.append((article, text_hash(article.text), hasher.signature(article.text).tobytes(), words, anchors))
         store.add_articles(rows)
         report.added += len(rows)
-        batch.clear()
 
-    repeated: dict[str, set[str]] = {}
-    pending_raw: list[RawDocument] = []
+    batch: list[RawDocument] = []
+    seen: set[str] = set()
     for item in read_inputs(paths, options.max_input_bytes):
         if isinstance(item, InputError):
             report.errors.append(item)
@@ -88,28 +86,19 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
             report.already_stored += 1
             continue
         seen.add(item.article_id)
-        pending_raw.append(item)
-        if len(pending_raw) >= options.commit_every:
-            repeated = cleaner.repeated_lines(pending_raw)
-            batch.extend(pending_raw)
-            pending_raw.clear()
-            flush()
-    if pending_raw:
-        repeated = cleaner.repeated_lines(pending_raw)
-        batch.extend(pending_raw)
-        flush()
+        batch.append(item)
+        if len(batch) >= options.commit_every:
+            store_batch(batch)
+            batch = []
+    if batch:
+        store_batch(batch)
 
     place_pending(store, options, report, progress)
-    report.stats = {s.name: s.counts for s in (cleaner.stats, report_stats(report))}
+    report.stats = {"clean": cleaner.stats.counts}
     store.finish_run(run_id, {"read": report.read, "added": report.added, "placed": report.placed,
-                              "already_stored": report.already_stored, "errors": len(report.errors)},
-                     report.errors)
+                              "already_stored": report.already_stored, "errors": len(report.errors),
+                              "stages": report.stats}, report.errors)
     return report
-
-
-def report_stats(report: IngestReport) -> StageStats:
-    return StageStats("ingest", {"read": report.read, "added": report.added,
-                                 "already_stored": report.already_stored, "errors": len(report.errors)})
 
 
 def place_pending(store: Store, options: Options, report: IngestReport | None = None,

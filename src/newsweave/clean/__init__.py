@@ -23,7 +23,7 @@ def chrome_group(doc: RawDocument) -> str:
 
 
 class Cleaner:
-    """Stage: RawDocument batch -> Article batch. Empty results are dropped with a reason."""
+    """Stage: RawDocument -> Article (None when no article text is left, counted with its reason)."""
 
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
@@ -39,26 +39,15 @@ class Cleaner:
         need = self.options.batch_repeat_docs
         return {g: {t for t, c in counts.items() if c >= need} for g, counts in per_group.items()}
 
-    def clean_batch(self, docs: list[RawDocument]) -> tuple[list[Article], list[tuple[RawDocument, str]]]:
-        repeated = self.repeated_lines(docs)
-        articles, dropped = [], []
-        for doc in docs:
-            article = self.clean_one(doc, repeated.get(chrome_group(doc), set()))
-            if article is None:
-                dropped.append((doc, "no article text left after cleaning"))
-                self.stats.add("dropped_empty")
-            else:
-                articles.append(article)
-                self.stats.add(f"cleaned_{doc.kind}")
-        return articles, dropped
-
     def clean_one(self, doc: RawDocument, drop_lines: set[str] | frozenset = frozenset()) -> Article | None:
         if doc.kind == "html":
             result = clean_html(doc.content, doc.url)
         else:
             result = self.text.clean(doc.content, drop_lines)
         if not result.text.strip():
+            self.stats.add("dropped_no_text")
             return None
+        self.stats.add(f"cleaned_{doc.kind}")
         return Article(
             id=doc.article_id, source=doc.source, kind=doc.kind, raw=doc.content, text=result.text,
             title=doc.title or result.title, url=doc.url, outlet=doc.outlet or result.site,
