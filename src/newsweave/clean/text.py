@@ -24,16 +24,16 @@ class CleanResult:
     kept: list[tuple[int, int]] = field(default_factory=list)  # spans of the raw page kept, in order
 
 
+SENTENCE_END = tuple(".!?…\"”»’")
+
+
 def _is_body(line: Line) -> bool:
-    return len(WORDS.findall(line.text)) >= 12 and line.text.endswith(meta_terminal)
-
-
-meta_terminal = tuple(".!?…\"”»’")
+    return len(WORDS.findall(line.text)) >= 12 and line.text.endswith(SENTENCE_END)
 
 
 def _is_dateline(text: str) -> bool:
     found = meta.find_date(text)
-    return bool(found) and len(WORDS.findall(text)) <= 10 and not text.endswith(meta_terminal[1:])
+    return bool(found) and len(WORDS.findall(text)) <= 10 and not text.endswith(SENTENCE_END)
 
 
 def _title_score(line: Line, repeats: int) -> float:

@@ -12,6 +12,7 @@ from newsweave.ingest.decode import BadInput, decode_html, decode_text, read_byt
 from newsweave.records import InputError, RawDocument
 
 Item = RawDocument | InputError
+JSON_FILE_LIMIT = 4 << 30
 
 
 class Reader(Protocol):
@@ -100,7 +101,7 @@ class JsonReader:
 
     def read(self, path: Path, limit: int) -> Iterator[Item]:
         try:
-            data = read_bytes(path, max(limit, 1 << 34))  # a JSONL file holds many articles: limit records instead
+            data = read_bytes(path, JSON_FILE_LIMIT)  # a JSONL file holds many articles: `limit` is per record
             text = decode_text(data)
         except BadInput as e:
             yield InputError(str(path), str(e))

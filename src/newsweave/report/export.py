@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +67,3 @@ def write(document: dict, output: str | Path | None, format: str) -> str | None:
         return text
     Path(output).write_text(text, encoding="utf-8")
     return None
-
-
-def write_stdout(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")

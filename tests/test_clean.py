@@ -1,0 +1,69 @@
+"""Cleaning: metadata recovered from text, boilerplate removed, and the HTML path."""
+from newsweave.clean import TextCleaner, clean_html
+from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
+from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
+
+BODY = ("The regional council voted on Tuesday to close two rural schools, citing falling enrolment and rising "
+        "repair costs across the district.\n"
+        "Parents said the decision would add an hour of travel each day for dozens of children in the valley.\n"
+        "The council said savings would go to the remaining schools and that buses would run from September.\n")
+
+
+def test_dates_in_common_forms():
+    assert find_date("December 13, 2025")[0] == "2025-12-13"
+    assert find_date("Pyongyang – Dec. 14, 2025 :")[0] == "2025-12-14"
+    assert find_date("Thursday 29 July 2004 08. 23 BST")[0] == "2004-07-29"
+    assert find_date("posted 2020-01-05")[0] == "2020-01-05"
+    assert find_date("February 30, 2020") is None
+    assert find_date("no date here") is None
+
+
+def test_credit_and_byline_forms():
+    assert credit_from_line("The post A Headline appeared first on Some Paper.") == "Some Paper"
+    assert credit_from_line("This article originally appeared on The Conversation.") == "The Conversation"
+    assert credit_from_line("Source: Wire Agency") == "Wire Agency"
+    assert credit_from_line("The council voted on Tuesday.") is None
+    assert wire_credit("LONDON (Wire) - Markets fell") == "Wire"
+    assert byline("By Jane Doe and John Smith") == "Jane Doe and John Smith"
+    assert byline("By the way, this is a sentence.") is None
+
+
+def test_page_chrome_removed_and_metadata_kept():
+    page = ("Home\nWorld\nSport\nSubscribe\nSign in\n\nCouncil closes two rural schools\n\nMarch 3, 2024\nBy Ann Lee\n\n"
+            + BODY + "\nThe post Council closes two rural schools appeared first on Valley Times.\n\n"
+            "Leave a Reply\nYour email address will not be published.\nRelated\nShare this:\nFacebook\nTwitter\n")
+    result = TextCleaner().clean(page)
+    assert result.title == "Council closes two rural schools"
+    assert result.published == "2024-03-03"
+    assert result.author == "Ann Lee"
+    assert result.credited_origin == "Valley Times"
+    for line in BODY.strip().splitlines():
+        assert line in result.text
+    for chrome in ("Subscribe", "Leave a Reply", "Share this", "appeared first", "March 3, 2024"):
+        assert chrome not in result.text
+    # every kept span points at the same text in the page
+    assert [page[a:b] for a, b in result.kept] == result.text.splitlines()
+
+
+def test_lines_repeated_across_an_outlet_are_dropped():
+    page = "Top stories today\n" + BODY + "Top stories today\nMore from us\n"
+    assert "More from us" not in TextCleaner().clean(page, drop_lines={"More from us"}).text
+
+
+def test_html_path_uses_trafilatura_metadata():
+    html = ("<html><head><title>Schools close</title><meta name='author' content='Ann Lee'>"
+            "<meta property='article:published_time' content='2024-03-03'></head><body><nav>Home World</nav>"
+            "<article><h1>Schools close</h1>" + "".join(f"<p>{p}</p>" for p in BODY.splitlines())
+            + "</article><footer>Copyright</footer></body></html>")
+    result = clean_html(html)
+    assert BODY.splitlines()[0] in result.text and "Home World" not in result.text
+    assert result.title == "Schools close" and result.published == "2024-03-03"
+
+
+def test_cleaner_beats_the_unchanged_page_on_held_out_pages(data_dir):
+    directory = data_dir / "extraction-dev"
+    ids = validation_ids(directory)[:80]
+    raw = evaluate(directory, cleaner_for("raw")[0], "text", ids)
+    ours = evaluate(directory, cleaner_for("newsweave")[0], "text", ids)
+    assert ours.precision > raw.precision + 0.25
+    assert ours.f1 > raw.f1 + 0.1 and ours.f1 >= 0.8
