@@ -1,5 +1,10 @@
 """Cleaning: metadata recovered from text, boilerplate removed, and the HTML path."""
+import re
+
+import numpy as np
+
 from newsweave.clean import TextCleaner, clean_html
+from newsweave.clean.lines import _char_and_word_features, split_lines
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
 from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
 
@@ -67,3 +72,29 @@ def test_cleaner_beats_the_unchanged_page_on_held_out_pages(data_dir):
     ours = evaluate(directory, cleaner_for("newsweave")[0], "text", ids)
     assert ours.precision > raw.precision + 0.25
     assert ours.f1 > raw.f1 + 0.1 and ours.f1 >= 0.8
+
+
+def _reference_counts(text: str) -> tuple[float, ...]:
+    """The character and word counts of one line, the slow obvious way."""
+    toks = re.findall(r"\w+", text)
+    alpha = [w for w in toks if w.isalpha()]
+    return (len(toks), sum(w[0].isupper() for w in alpha), sum(c.isdigit() for c in text),
+            sum(not c.isalnum() and not c.isspace() for c in text), sum(len(w) <= 3 for w in alpha),
+            sum(w.isupper() and len(w) > 1 for w in alpha), sum(c in ",;" for c in text))
+
+
+def test_vectorised_line_counts_match_the_per_line_definition(seeds):
+    tricky = ["A post by 𝐋𝐚𝐮𝐫𝐞 | 𝐃𝐞𝐜𝐨 (@deco) 🎉", "APP下载 B型 NATO's U.S.", "snake_case, déjà-vu; ÉTÉ 2024.", "x"]
+    pages = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())] + ["\n".join(tricky)]
+    for page in pages:
+        lines = split_lines(page)
+        c = _char_and_word_features("\n".join(ln.text for ln in lines), *_offsets(lines))
+        got = np.column_stack([c[k] for k in ("words", "capitalised", "digits", "symbols", "short", "all_caps",
+                                              "commas")])
+        want = np.array([_reference_counts(ln.text) for ln in lines], dtype=float)
+        assert got.shape == want.shape and np.array_equal(got, want)
+
+
+def _offsets(lines):
+    lengths = np.array([len(ln.text) for ln in lines])
+    return np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]), lengths

@@ -162,17 +162,19 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     by_story: dict[int, list[str]] = {}
     for aid, sid in list(story_of.items()) + list(assignments.items()):
         by_story.setdefault(sid, []).append(aid)
+    paired = {x for pair in detector.pairs for x in pair}
     involved = {aid for sid in {assignments[a.id] for a in pending} for aid in by_story.get(sid, [])}
-    involved |= {x for pair in detector.pairs for x in pair} | set(existing_links) | {
+    involved |= paired | set(existing_links) | {
         link.original_id for link in existing_links.values()}
     articles = {a.id: a for a in store.articles(f"id IN ({','.join('?' * len(involved))})", tuple(involved))} \
         if involved else {}
     for article in pending:
-        if any(article.id in pair for pair in detector.pairs):
+        if article.id in paired:
             continue
         mates = by_story.get(assignments[article.id], [])
         if 1 < len(mates) <= options.containment_max_story:
-            detector.check_containment(article, [articles[m] for m in mates if m in articles])
+            found = detector.check_containment(article, [articles[m] for m in mates if m in articles])
+            paired.update(found + [article.id] if found else [])
     links = [l for l in detector.links(articles, existing_links)
              if l.article_id not in existing_links or existing_links[l.article_id].original_id != l.original_id]
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 TERMINAL = tuple(".!?…\"”»’'")
 BULLETS = ("* ", "+ ", "- ", "• ", "o ", "· ", "| ", "> ", "» ", "› ", "– ", "— ")
 WORD = re.compile(r"\w+", re.UNICODE)
-URLISH = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.com\b|\.org\b")
+URLISH = re.compile(r"https?://|www\.|(?<=\S)@\S+\.\w+|\.com\b|\.org\b")  # e-mail: x@host.tld
 DATEISH = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
-SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-ZÀ-Ý\"“]")
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?[^\S\n]+[A-ZÀ-Ý\"“]")  # never across a line break
 
 
 @dataclass
@@ -67,42 +68,108 @@ def _distance_to(mask: np.ndarray) -> np.ndarray:
 N_BASE = 30
 
 
+@lru_cache(maxsize=1)
+def _char_classes() -> dict[str, np.ndarray]:
+    """Unicode classes of every BMP code point (others count as symbols), as lookup tables."""
+    chars = [chr(c) for c in range(65536)]
+    table = {name: np.fromiter((getattr(c, name)() for c in chars), bool, 65536)
+             for name in ("isalnum", "isalpha", "isdigit", "isspace", "isupper", "islower")}
+    table["isword"] = table["isalnum"].copy()
+    table["isword"][ord("_")] = True
+    return table
+
+
+def _classes_of(codes: np.ndarray) -> dict[str, np.ndarray]:
+    tables = _char_classes()
+    rare = codes >= 65536
+    cls = {name: table[np.where(rare, 0, codes)] for name, table in tables.items()}
+    for code in np.unique(codes[rare]):  # emoji, mathematical letters: few, asked one by one
+        ch, at = chr(code), codes == code
+        for name in tables:
+            cls[name][at] = ch.isalnum() or ch == "_" if name == "isword" else getattr(ch, name)()
+    return cls
+
+
+def _segment_sums(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    csum = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
+    return (csum[ends] - csum[starts]).astype(float)
+
+
+def _char_and_word_features(joined: str, starts: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-line character and word counts for all lines at once, over the lines joined by newlines."""
+    ends = starts + lengths
+    codes = np.frombuffer(joined.encode("utf-32-le", errors="replace"), dtype=np.uint32)
+    cls = _classes_of(codes)
+    word = cls["isword"]
+    prev = np.concatenate([[False], word[:-1]])
+    nxt = np.concatenate([word[1:], [False]])
+    w_start = np.flatnonzero(word & ~prev)
+    w_end = np.flatnonzero(word & ~nxt) + 1
+    w_len = w_end - w_start
+    w_line = np.searchsorted(starts, w_start, side="right") - 1
+    alpha_w = _segment_sums(word & ~cls["isalpha"], w_start, w_end) == 0
+    upper_chars = _segment_sums(cls["isupper"], w_start, w_end)
+    lower_chars = _segment_sums(cls["islower"], w_start, w_end)
+    n = len(starts)
+
+    def per_line(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(w_line, weights=weights.astype(float), minlength=n)
+
+    return {
+        "chars": lengths.astype(float),
+        "words": per_line(np.ones(len(w_start))),
+        "alpha_words": per_line(alpha_w),
+        "capitalised": per_line(alpha_w & cls["isupper"][w_start]),
+        "short": per_line(alpha_w & (w_len <= 3)),
+        "all_caps": per_line(alpha_w & (w_len > 1) & (upper_chars > 0) & (lower_chars == 0)),
+        "digits": _segment_sums(cls["isdigit"], starts, ends),
+        "symbols": _segment_sums(~cls["isalnum"] & ~cls["isspace"], starts, ends),
+        "commas": _segment_sums((codes == 44) | (codes == 59), starts, ends),
+    }
+
+
+def _lines_matching(pattern: re.Pattern, joined: str, starts: np.ndarray, n: int) -> np.ndarray:
+    """Number of matches of `pattern` in each line of `joined` (lines separated by single newlines)."""
+    hits = [m.start() for m in pattern.finditer(joined)]
+    if not hits:
+        return np.zeros(n)
+    return np.bincount(np.searchsorted(starts, hits, side="right") - 1, minlength=n).astype(float)
+
+
 def line_features(lines: list[Line]) -> np.ndarray:
     n = len(lines)
     f = np.zeros((n, N_BASE))
     if n == 0:
         return f
+    texts = [ln.text for ln in lines]
     counts: dict[str, int] = {}
-    for ln in lines:
-        counts[ln.text] = counts.get(ln.text, 0) + 1
-    words = np.zeros(n)
-    terminal = np.zeros(n)
-    for i, ln in enumerate(lines):
-        t = ln.text
-        toks = WORD.findall(t)
-        nw = len(toks)
-        nc = len(t)
-        alpha = [w for w in toks if w.isalpha()]
-        words[i] = nw
-        terminal[i] = t.endswith(TERMINAL)
-        f[i, 0] = np.log1p(nc)
-        f[i, 1] = np.log1p(nw)
-        f[i, 2] = terminal[i]
-        f[i, 3] = t.endswith(":")
-        f[i, 4] = t.startswith(BULLETS) or t in ("*", "+", "-", "o", "•", "|")
-        f[i, 5] = sum(w[0].isupper() for w in alpha) / max(len(alpha), 1)
-        f[i, 6] = sum(c.isdigit() for c in t) / nc
-        f[i, 7] = sum(not c.isalnum() and not c.isspace() for c in t) / nc
-        f[i, 8] = sum(len(w) <= 3 for w in alpha) / max(len(alpha), 1)
-        f[i, 9] = bool(URLISH.search(t))
-        f[i, 10] = ("©" in t) + t.count("|") + t.count("»") + t.count("›")
-        f[i, 11] = i / max(n - 1, 1)
-        f[i, 12] = np.log1p(len(SENTENCE_BREAK.findall(t)))
-        f[i, 13] = sum(w.isupper() and len(w) > 1 for w in alpha) / max(len(alpha), 1)
-        f[i, 14] = np.log1p(counts[t] - 1)
-        f[i, 15] = bool(DATEISH.search(t))
-        f[i, 16] = t[0].islower() if t else 0
-        f[i, 17] = sum(c in ",;" for c in t) / max(nw, 1)
+    for t in texts:
+        counts[t] = counts.get(t, 0) + 1
+    joined = "\n".join(texts)
+    lengths = np.fromiter((len(t) for t in texts), np.int64, n)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    c = _char_and_word_features(joined, starts, lengths)
+    words, nc = c["words"], np.maximum(c["chars"], 1)
+    alpha = np.maximum(c["alpha_words"], 1)
+    terminal = np.fromiter((t.endswith(TERMINAL) for t in texts), float, n)
+    f[:, 0] = np.log1p(c["chars"])
+    f[:, 1] = np.log1p(words)
+    f[:, 2] = terminal
+    f[:, 3] = [t.endswith(":") for t in texts]
+    f[:, 4] = [t.startswith(BULLETS) or t in ("*", "+", "-", "o", "•", "|") for t in texts]
+    f[:, 5] = c["capitalised"] / alpha
+    f[:, 6] = c["digits"] / nc
+    f[:, 7] = c["symbols"] / nc
+    f[:, 8] = c["short"] / alpha
+    f[:, 9] = _lines_matching(URLISH, joined, starts, n) > 0
+    f[:, 10] = [("©" in t) + t.count("|") + t.count("»") + t.count("›") for t in texts]
+    f[:, 11] = np.arange(n) / max(n - 1, 1)
+    f[:, 12] = np.log1p(_lines_matching(SENTENCE_BREAK, joined, starts, n))
+    f[:, 13] = c["all_caps"] / alpha
+    f[:, 14] = np.log1p(np.array([counts[t] for t in texts]) - 1)
+    f[:, 15] = _lines_matching(DATEISH, joined, starts, n) > 0
+    f[:, 16] = [t[0].islower() for t in texts]
+    f[:, 17] = c["commas"] / np.maximum(words, 1)
     f[:, 18] = [ln.blank_before for ln in lines]
     logw = np.log1p(words)
     long_sentence = (words >= 12) & (terminal > 0)

@@ -111,9 +111,10 @@ class StoryClusterer:
             vecs = (df.weigh(count_matrix([p[1] for p in part]), "words"), df.weigh(count_matrix([p[2] for p in part]), "anchors"))
             dates = [_days(p[3]) for p in part]
             labels = self._group(vecs, dates)
+            best = self._best_stories(vecs, labels, dates, story_vecs, story_dates)
             for label in np.unique(labels):
                 rows = np.flatnonzero(labels == label)
-                target = self._best_story(vecs, rows, [dates[r] for r in rows], story_vecs, story_dates)
+                target = best[label]
                 if target is None:
                     target, next_temp = next_temp, next_temp - 1
                     self.stats.add("stories_opened")
@@ -158,15 +159,31 @@ class StoryClusterer:
                                         distance_threshold=1.0 - self.options.story_threshold)
         return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
 
-    def _best_story(self, vecs, rows, dates, story_vecs, story_dates) -> int | None:
+    def _best_stories(self, vecs, labels, dates, story_vecs, story_spans, block: int = 256) -> list[int | None]:
+        """For each group (label), the index of the existing story its members are on average most similar
+        to, or None when that is below the threshold or the dates are too far apart."""
+        n_groups = int(labels.max()) + 1
         if story_vecs is None:
-            return None
-        group = (vecs[0][rows], vecs[1][rows])
-        avg = self.similarity(group, story_vecs).mean(axis=0)
-        for k, span in enumerate(story_dates):
-            known = [d for d in dates if d is not None]
-            if span and known and (min(known) - span[1] > self.options.max_gap_days
-                                   or span[0] - max(known) > self.options.max_gap_days):
-                avg[k] = 0.0
-        best = int(np.argmax(avg))
-        return best if avg[best] >= self.options.story_threshold else None
+            return [None] * n_groups
+        rows = np.arange(len(labels))
+        # mean member vector per group: its dot product with a story's mean vector is the average similarity
+        mean = sp.csr_matrix((1.0 / np.bincount(labels)[labels], (labels, rows)), shape=(n_groups, len(labels)))
+        group_vecs = (mean @ vecs[0], mean @ vecs[1])
+        days = np.array([np.nan if d is None else d for d in dates], dtype=float)
+        lo, hi = np.full(n_groups, np.inf), np.full(n_groups, -np.inf)
+        np.fmin.at(lo, labels, days)
+        np.fmax.at(hi, labels, days)
+        lo[np.isinf(lo)], hi[np.isinf(hi)] = np.nan, np.nan
+        s_lo = np.array([np.nan if s is None else s[0] for s in story_spans], dtype=float)
+        s_hi = np.array([np.nan if s is None else s[1] for s in story_spans], dtype=float)
+        gap = self.options.max_gap_days
+        out: list[int | None] = []
+        for b in range(0, n_groups, block):
+            part = slice(b, b + block)
+            avg = self.similarity((group_vecs[0][part], group_vecs[1][part]), story_vecs)
+            # NaN (no dates on one side) compares False: undated never blocks
+            avg[(lo[part, None] - s_hi[None, :] > gap) | (s_lo[None, :] - hi[part, None] > gap)] = 0.0
+            best = avg.argmax(axis=1)
+            ok = avg[np.arange(len(best)), best] >= self.options.story_threshold
+            out += [int(k) if good else None for k, good in zip(best, ok)]
+        return out

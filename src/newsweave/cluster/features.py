@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -19,6 +20,7 @@ YEAR = re.compile(r"(1[89]|20)\d\d")
 STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "mr", "mrs", "ms", "dr", "new"}
 
 
+@lru_cache(maxsize=1 << 20)
 def _hash(token: str) -> int:
     return zlib.crc32(token.encode("utf-8", "ignore")) % DIM
 
@@ -43,7 +45,7 @@ def anchor_tokens(text: str) -> list[str]:
 
 
 def pack(tokens: list[str]) -> bytes:
-    counts = Counter(_hash(t) for t in tokens)
+    counts = Counter(map(_hash, tokens))
     idx = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
     val = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
     order = np.argsort(idx)

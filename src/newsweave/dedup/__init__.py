@@ -89,6 +89,7 @@ class CopyDetector:
         self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
         self.signatures: dict[str, np.ndarray] = {}
         self._shingles: dict[str, np.ndarray] = {}
+        self._compared: set[tuple[str, str]] = set()  # pairs already checked for containment
         self._permutations = MinHash(num_perm=self.options.num_perm, scheme="legacy").permutations
         self.by_hash: dict[str, str] = {}
         self.pairs: dict[tuple[str, str], dict] = {}
@@ -129,20 +130,26 @@ class CopyDetector:
             self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size)
         return self._shingles[article.id]
 
-    def check_containment(self, article: Article, others: list[Article]) -> None:
+    def check_containment(self, article: Article, others: list[Article]) -> list[str]:
         """An article whose text lies (almost) whole inside another's, or holds another whole.
 
         Only pairs whose MinHash Jaccard could allow it are compared exactly: if A lies inside B,
-        J(A, B) = |A| / |B|, so a floor on J is a ceiling on how much larger the wrapper may be."""
-        mine = self.shingles(article)
+        J(A, B) = |A| / |B|, so a floor on J is a ceiling on how much larger the wrapper may be.
+        Each unordered pair is compared once. Returns the ids of the articles found paired with this one."""
+        others = [o for o in others if o.id != article.id and (min(o.id, article.id), max(o.id, article.id))
+                  not in self._compared]
         own = self.signatures.get(article.id)
+        if own is not None and others:
+            sigs = [self.signatures.get(o.id) for o in others]
+            known = np.array([s is not None for s in sigs])
+            if known.any():
+                agree = np.zeros(len(others))
+                agree[known] = (np.vstack([s for s in sigs if s is not None]) == own).mean(axis=1)
+                others = [o for o, k, j in zip(others, known, agree) if not k or j >= self.options.containment_min_jaccard]
+        found = []
+        mine = self.shingles(article)
         for other in others:
-            if other.id == article.id:
-                continue
-            theirs_sig = self.signatures.get(other.id)
-            if own is not None and theirs_sig is not None and \
-                    MinHasher.jaccard(own, theirs_sig) < self.options.containment_min_jaccard:
-                continue
+            self._compared.add((min(other.id, article.id), max(other.id, article.id)))
             theirs = self.shingles(other)
             inside, holds = containment(mine, theirs), containment(theirs, mine)
             if max(inside, holds) >= self.options.containment:
@@ -151,6 +158,8 @@ class CopyDetector:
                     self.pairs[key] = {"method": "containment", "contained": round(inside, 3),
                                        "contains": round(holds, 3)}
                     self.stats.add("containment")
+                    found.append(other.id)
+        return found
 
     def links(self, articles: dict[str, Article], existing: dict[str, CopyLink]) -> list[CopyLink]:
         """Group all pairs (new and stored) and link every non-root member to its group's original."""

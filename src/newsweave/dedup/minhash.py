@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
 WORD = re.compile(r"\w+", re.UNICODE)
 PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
+
+
+@lru_cache(maxsize=1 << 20)
+def token_hash(token: str) -> int:
+    return zlib.crc32(token.encode())
 
 
 def words(text: str) -> list[str]:
@@ -21,7 +27,7 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
     toks = words(text)
     if not toks:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((zlib.crc32(t.encode()) for t in toks), dtype=np.uint64, count=len(toks))
+    h = np.fromiter(map(token_hash, toks), dtype=np.uint64, count=len(toks))
     size = min(size, len(toks))
     acc = np.zeros(len(toks) - size + 1, dtype=np.uint64)
     for k in range(size):  # polynomial rolling combination of the token hashes
