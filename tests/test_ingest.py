@@ -8,11 +8,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+import newsweave
 from newsweave import Newsweave
+from newsweave.options import Options
 from newsweave.ingest import read_inputs
 from newsweave.records import InputError, RawDocument
 from tests.conftest import run_cli
@@ -158,3 +161,18 @@ def test_killed_ingest_resumes_without_duplicates(data_dir, tmp_path, db):
         assert len(ids) == len(set(ids)) == total
         assert all(a.story_id is not None for a in nw.articles())
         assert nw.store.db.execute("SELECT count(*) FROM article_features").fetchone()[0] == total
+
+
+def test_worker_processes_give_the_same_result_as_one_process(tmp_path):
+    sample = Path(newsweave.__file__).parent / "data" / "sample"
+    results = []
+    for workers in (1, 2):
+        options = Options(workers=workers, parallel_min_batch=20, commit_every=60)
+        with Newsweave(tmp_path / f"w{workers}.db", options) as nw:
+            report = nw.ingest([sample])
+            doc = nw.document()
+        assert report.added > 200 and not report.errors
+        stories = sorted(sorted(s["article_ids"]) for s in doc["stories"])
+        articles = {a["id"]: (a["text"], a["title"], a["published"], a["copy_of"]) for a in doc["articles"]}
+        results.append((articles, stories))
+    assert results[0] == results[1]

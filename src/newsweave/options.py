@@ -25,3 +25,5 @@ class Options:
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
     # Ingest
     commit_every: int = 500
+    workers: int = 0  # processes for the per-document stages; 0 = one per core
+    parallel_min_batch: int = 200  # smaller batches are prepared in-process (starting workers costs more)

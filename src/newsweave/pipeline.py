@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from newsweave.clean import Cleaner, chrome_group
-from newsweave.cluster import DocumentFrequencies, StoryClusterer, article_features, count_matrix
-from newsweave.dedup import CopyDetector, MinHasher, UnionFind
+from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
+from newsweave.dedup import CopyDetector, UnionFind
 from newsweave.ingest import read_inputs
 from newsweave.options import Options
-from newsweave.records import Article, InputError, RawDocument, sha1
+from newsweave.prepare import PreparePool
+from newsweave.records import Article, InputError, RawDocument
 from newsweave.store import Store
 
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
@@ -38,60 +39,64 @@ class IngestReport:
         return not self.errors
 
 
-def text_hash(text: str) -> str:
-    return sha1(" ".join(text.split()).lower())
-
-
 def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = None,
            progress: Progress | None = None) -> IngestReport:
     options = options or Options()
     report = IngestReport()
     cleaner = Cleaner(options)
-    hasher = MinHasher(options.num_perm, options.shingle_size)
+    preparer = PreparePool(options)
     run_id = store.start_run()
 
-    def store_batch(batch: list[RawDocument]) -> None:
-        """Clean and store one batch in one transaction; an article is never half-written."""
+    in_flight: list = []  # results of the batch the workers are preparing
+
+    def store_prepared() -> None:
+        """Store the batch in flight in one transaction; an article is never half-written."""
+        if not in_flight:
+            return
+        rows = []
+        for done in in_flight.pop()():
+            cleaner.stats.add(done.stat)
+            if done.article is None:
+                report.errors.append(InputError(done.source, done.error))
+            else:
+                rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
+        store.add_articles(rows)
+        report.added += len(rows)
+
+    def submit_batch(batch: list[RawDocument]) -> None:
         stored = store.existing_ids(d.article_id for d in batch)
         fresh = [d for d in batch if d.article_id not in stored]
         report.already_stored += len(batch) - len(fresh)
         repeated = cleaner.repeated_lines(fresh)
-        rows = []
-        for doc in fresh:
-            try:
-                article = cleaner.clean_one(doc, repeated.get(chrome_group(doc), set()))
-            except Exception as e:  # a parser failing on one broken page must not stop the batch
-                report.errors.append(InputError(doc.source, f"cannot clean ({type(e).__name__}: {e})"))
-                continue
-            if article is None:
-                report.errors.append(InputError(doc.source, "no article text found after cleaning"))
-                continue
-            words, anchors = article_features(article.title, article.text)
-            rows.append((article, text_hash(article.text), hasher.signature(article.text).tobytes(), words, anchors))
-        store.add_articles(rows)
-        report.added += len(rows)
+        running = preparer.submit([(doc, frozenset(repeated.get(chrome_group(doc), ()))) for doc in fresh])
+        store_prepared()  # the previous batch, while the workers prepare this one
+        in_flight.append(running)
 
     batch: list[RawDocument] = []
     seen: set[str] = set()
-    for item in read_inputs(paths, options.max_input_bytes):
-        if isinstance(item, InputError):
-            report.errors.append(item)
+    try:
+        for item in read_inputs(paths, options.max_input_bytes):
+            if isinstance(item, InputError):
+                report.errors.append(item)
+                if progress:
+                    progress("error", 1)
+                continue
+            report.read += 1
             if progress:
-                progress("error", 1)
-            continue
-        report.read += 1
-        if progress:
-            progress("read", 1)
-        if item.article_id in seen:
-            report.already_stored += 1
-            continue
-        seen.add(item.article_id)
-        batch.append(item)
-        if len(batch) >= options.commit_every:
-            store_batch(batch)
-            batch = []
-    if batch:
-        store_batch(batch)
+                progress("read", 1)
+            if item.article_id in seen:
+                report.already_stored += 1
+                continue
+            seen.add(item.article_id)
+            batch.append(item)
+            if len(batch) >= options.commit_every:
+                submit_batch(batch)
+                batch = []
+        if batch:
+            submit_batch(batch)
+        store_prepared()
+    finally:
+        preparer.close()
 
     place_pending(store, options, report, progress)
     report.stats = {"clean": cleaner.stats.counts}

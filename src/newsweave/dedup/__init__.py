@@ -17,11 +17,19 @@ from newsweave.records import Article, CopyLink, StageStats
 __all__ = ["CopyDetector", "MinHasher", "UnionFind", "containment", "pick_original"]
 
 
+def shared(a: np.ndarray, b: np.ndarray) -> int:
+    """Number of hashes in both sorted unique arrays."""
+    if len(a) == 0 or len(b) == 0:
+        return 0
+    if len(a) > len(b):
+        a, b = b, a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return int((b[at] == a).sum())
+
+
 def containment(a: np.ndarray, b: np.ndarray) -> float:
     """Share of a's shingles found in b (both sorted unique hash arrays)."""
-    if len(a) == 0:
-        return 0.0
-    return float(np.isin(a, b, assume_unique=True).sum() / len(a))
+    return shared(a, b) / len(a) if len(a) else 0.0
 
 
 def _norm(name: str | None) -> str:
@@ -115,7 +123,7 @@ class CopyDetector:
             self.stats.add("exact")
         else:
             best, best_j = None, 0.0
-            for other in self.lsh.query(self._minhash(signature)):
+            for other in sorted(self.lsh.query(self._minhash(signature))):  # sorted: ties break the same way every run
                 j = MinHasher.jaccard(signature, self.signatures[other])
                 if j > best_j:
                     best, best_j = other, j
@@ -151,7 +159,8 @@ class CopyDetector:
         for other in others:
             self._compared.add((min(other.id, article.id), max(other.id, article.id)))
             theirs = self.shingles(other)
-            inside, holds = containment(mine, theirs), containment(theirs, mine)
+            both = shared(mine, theirs)
+            inside, holds = both / max(len(mine), 1), both / max(len(theirs), 1)
             if max(inside, holds) >= self.options.containment:
                 key = (article.id, other.id)
                 if key not in self.pairs and (other.id, article.id) not in self.pairs:
