@@ -1,6 +1,6 @@
 """Ingest throughput on the plain-text path: N scraped-page .txt files, cleaned, de-duplicated, clustered.
 
-    python benchmarks/bench_ingest.py ../shared/data [--articles 10000]
+    python benchmarks/bench_ingest.py ../shared/data [--articles 10000] [--workers N]
 
 Pages are built from the real FA-KES and ECB+ texts: each article is a real text (or, for later variants,
 a shuffled 60% of its sentences) wrapped in menu, teaser and comment-form lines, so every stage has real
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from newsweave import Newsweave
+from newsweave.options import Options
 
 CHROME_TOP = ["Home", "News", "World", "Politics", "Business", "Sport", "Subscribe", "Sign in", "Search"]
 CHROME_BOTTOM = ["Leave a Reply", "Your email address will not be published.", "Related", "Share this:",
@@ -44,6 +45,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
     ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--workers", type=int, default=0, help="processes for per-document stages (0: one per core)")
     args = ap.parse_args()
     rng = random.Random(7)
     base = texts(Path(args.data))
@@ -53,7 +55,7 @@ def main() -> None:
         for i in range(args.articles):
             (folder / f"{i:06d}.txt").write_text(page(base[i % len(base)], rng, i // len(base)), encoding="utf-8")
         start = time.perf_counter()
-        with Newsweave(Path(tmp) / "bench.db") as nw:
+        with Newsweave(Path(tmp) / "bench.db", Options(workers=args.workers)) as nw:
             report = nw.ingest([folder])
             stories = len(nw.stories())
         seconds = time.perf_counter() - start
