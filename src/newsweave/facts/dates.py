@@ -1,0 +1,164 @@
+"""Dates: absolute and relative mentions resolved against the article's publication date, with granularity.
+
+Candidate spans come from patterns (weekdays, month names, years, "last year"); absolute month/day/year text
+is read by dateparser, relative parts are resolved here: news speaks of the past, so a bare "Friday" is the
+latest Friday on or before publication and a bare "July" the latest July.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from newsweave.records import DateMention
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+_MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|"
+          r"Sep(?:tember|t?\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_PART = r"(?:early|mid|late|the end of|the beginning of|the middle of)"
+_REL = r"(?:last|this|next)"
+PATTERN = re.compile(
+    rf"\b(?:(?P<wrel>{_REL})\s+)?(?P<weekday>{_WEEKDAY})(?:'s|’s)?"
+    rf"(?:,?\s*\(?(?P<wmonth>{_MONTH})\s+(?P<wday>{_DAY})\)?(?:,?\s+(?P<wyear>{_YEAR}))?)?\b"
+    rf"|\b(?:(?P<part>{_PART})[\s-]+)?(?P<month>{_MONTH})(?:\s+(?P<day>{_DAY})(?!\d))?"
+    rf"(?:\s*[–-]\s*(?P<day2>{_DAY}))?(?:,?\s+(?P<year>{_YEAR}))?(?:\s+(?P<mrel>{_REL})\s+year)?\b"
+    rf"|\b(?P<dday>{_DAY})\s+(?P<dmonth>{_MONTH})(?:,?\s+(?P<dyear>{_YEAR}))?\b"
+    rf"|\b(?P<iso>{_YEAR}-[01]\d-[0-3]\d)\b"
+    rf"|\b(?P<relyear>{_REL})\s+(?P<relunit>year|month)\b"
+    rf"|\b(?P<deictic>yesterday|today)\b"
+    rf"|\b(?:in|since|during|by|of|early|late)\s+(?P<onlyyear>{_YEAR})\b",
+    re.IGNORECASE,
+)
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# words that look like months but rarely are one without a day or year next to them
+AMBIGUOUS_MONTHS = {"may", "march", "jan", "dec"}
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_TIME_AS_PERIOD": False})
+
+
+def _month_number(text: str) -> int:
+    key = text.lower().rstrip(".")[:3]
+    return next(i for i, m in enumerate(MONTHS, 1) if m.startswith(key))
+
+
+def _absolute(text: str) -> date | None:
+    data = _parser().get_date_data(text)
+    return data.date_obj.date() if data and data.date_obj else None
+
+
+def resolve(m: re.Match, base: date | None) -> tuple[str, str, bool] | None:
+    """(date, granularity, relative) for one pattern match, or None when it cannot be placed in time."""
+    g = m.groupdict()
+    if g["weekday"]:
+        if g["wmonth"] and g["wday"]:
+            year = int(g["wyear"]) if g["wyear"] else None
+            return _month_day(_month_number(g["wmonth"]), int(re.sub(r"\D", "", g["wday"])), year, base)
+        if base is None:
+            return None
+        back = (base.weekday() - WEEKDAYS.index(g["weekday"].lower())) % 7
+        if (g["wrel"] or "").lower() == "next":
+            day = base + timedelta(days=(7 - back) % 7 or 7)
+        else:
+            day = base - timedelta(days=back if (g["wrel"] or "").lower() != "last" or back else 7)
+        return day.isoformat(), "day", True
+    if g["month"]:
+        if g["month"].lower() in AMBIGUOUS_MONTHS and not (g["day"] or g["year"] or g["part"] or g["mrel"]):
+            return None
+        month = _month_number(g["month"])
+        if g["day"]:
+            year = int(g["year"]) if g["year"] else None
+            return _month_day(month, int(re.sub(r"\D", "", g["day"])), year, base)
+        if g["year"]:
+            return f"{int(g['year']):04d}-{month:02d}", "month", False
+        if base is None:
+            return None
+        rel = (g["mrel"] or "").lower()
+        year = base.year - 1 if rel == "last" else base.year + 1 if rel == "next" else base.year
+        if not rel and month > base.month:
+            year -= 1
+        return f"{year:04d}-{month:02d}", "month", True
+    if g["dday"]:
+        year = int(g["dyear"]) if g["dyear"] else None
+        return _month_day(_month_number(g["dmonth"]), int(re.sub(r"\D", "", g["dday"])), year, base)
+    if g["iso"]:
+        found = _absolute(g["iso"])
+        return (found.isoformat(), "day", False) if found else None
+    if g["relyear"]:
+        if base is None:
+            return None
+        shift = {"last": -1, "this": 0, "next": 1}[g["relyear"].lower()]
+        if g["relunit"].lower() == "year":
+            return f"{base.year + shift:04d}", "year", True
+        month_index = base.year * 12 + base.month - 1 + shift
+        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "month", True
+    if g["deictic"]:
+        if base is None:
+            return None
+        day = base - timedelta(days=1) if g["deictic"].lower() == "yesterday" else base
+        return day.isoformat(), "day", True
+    if g["onlyyear"]:
+        return g["onlyyear"], "year", False
+    return None
+
+
+def _month_day(month: int, day: int, year: int | None, base: date | None) -> tuple[str, str, bool] | None:
+    relative = year is None
+    if year is None:
+        if base is None:
+            return None
+        year = base.year
+        try:
+            if date(year, month, day) > base + timedelta(days=7):  # a date months ahead is last year's
+                year -= 1
+        except ValueError:
+            return None
+    found = _absolute(f"{year:04d}-{month:02d}-{day:02d}")
+    return (found.isoformat(), "day", relative) if found else None
+
+
+def _event_word(span) -> str | None:
+    """The verb or noun the date attaches to: "held on Friday" -> hold, "Saturday's dispatch" -> dispatch."""
+    tok = span.root
+    for _ in range(4):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if tok.i < span.start or tok.i >= span.end:
+            if tok.pos_ in ("VERB", "NOUN") and tok.is_alpha:
+                return tok.lemma_.lower()
+    return span.root.sent.root.lemma_.lower() if span.root.sent.root.is_alpha else None
+
+
+def extract_dates(doc, base: date | None) -> list[DateMention]:
+    out = []
+    for m in PATTERN.finditer(doc.text):
+        start = m.start("onlyyear") if m.group("onlyyear") else m.start()
+        resolved = resolve(m, base)
+        if not resolved:
+            continue
+        span = doc.char_span(start, m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.root.sent
+        context = sorted({t.lemma_.lower() for t in sent if t.pos_ in ("NOUN", "PROPN", "VERB") and not t.is_stop
+                          and t.is_alpha and (t.i < span.start or t.i >= span.end)})
+        out.append(DateMention(start=span.start_char, end=span.end_char, text=span.text, date=resolved[0],
+                               granularity=resolved[1], relative=resolved[2],
+                               sentence=(sent.start_char, sent.end_char), event=_event_word(span), context=context))
+    return out
+
+
+def parse_base(value: str | None) -> date | None:
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").date() if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,61 @@
+"""Named entities with in-article name resolution: "Kim Jong-un", "Kim Jong Un", "Mr. Kim" and "Kim" are one person."""
+from __future__ import annotations
+
+import re
+
+from newsweave.records import EntityMention
+
+LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "gen", "general", "col", "colonel", "lt", "capt",
+          "president", "leader", "supreme", "premier", "chancellor", "minister", "prime", "foreign", "defense",
+          "defence", "secretary", "senator", "sen", "rep", "governor", "gov", "mayor", "king", "queen", "prince",
+          "pope", "chairman", "commander", "spokesman", "spokeswoman", "spokesperson", "the", "north", "south"}
+PRONOUNS = {"he", "she", "him", "her", "his"}
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Comparable tokens of a name: lower case, no titles, no possessive, hyphens as spaces."""
+    clean = re.sub(r"['’]s\b", "", name.lower())
+    toks = [t for t in re.split(r"[^\w]+", clean) if t]
+    core = [t for t in toks if t not in TITLES]
+    return tuple(core or toks)
+
+
+def same_name(a: str, b: str) -> bool:
+    """One name is the other or a part of it ("Kim" and "Kim Jong Un"); used within a story's sources."""
+    ta, tb = set(name_tokens(a)), set(name_tokens(b))
+    return bool(ta) and bool(tb) and (ta <= tb or tb <= ta)
+
+
+def extract_entities(doc) -> list[EntityMention]:
+    mentions = [e for e in doc.ents if e.label_ in LABELS and any(c.isalpha() for c in e.text)]
+    # clusters of person names: a short mention joins the one longer name it is part of
+    full: list[tuple[str, ...]] = []
+    surface: dict[tuple[str, ...], str] = {}
+    for e in mentions:
+        if e.label_ == "PERSON":
+            key = name_tokens(e.text)
+            if key and not any(set(key) < set(f) for f in full) and key not in full:
+                full = [f for f in full if not set(f) < set(key)] + [key]
+            if key and len(e.text) > len(surface.get(key, "")):
+                surface[key] = e.text
+
+    def canonical(text: str, label: str) -> str:
+        key = name_tokens(text)
+        if label != "PERSON":
+            return re.sub(r"^(?:the|The)\s+|['’]s$", "", text).strip()
+        owners = [f for f in full if set(key) <= set(f)]
+        owner = owners[0] if len(owners) == 1 else key
+        return _display(surface.get(owner, text))
+
+    return [EntityMention(e.start_char, e.end_char, e.text, e.label_, canonical(e.text, e.label_)) for e in mentions]
+
+
+def _display(text: str) -> str:
+    return re.sub(r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)", "", re.sub(r"['’]s$", "", text)).strip()
+
+
+def resolve_pronoun(entities: list[EntityMention], before: int) -> EntityMention | None:
+    """The most recent person named before a character offset: what "he" or "she" most likely refers to."""
+    people = [e for e in entities if e.label == "PERSON" and e.end <= before]
+    return people[-1] if people else None

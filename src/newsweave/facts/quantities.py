@@ -1,0 +1,185 @@
+"""Quantities: the figure, its qualifier, the interval it allows, and what it counts.
+
+"up to 15,000 troops" allows [0, 15000]; "roughly 14,000" allows 14,000 give or take 10%; "between 3,000 and
+4,000" allows [3000, 4000]; "over 6,000 killed or wounded" allows (6000, inf) of a different thing from
+"killed". Whether two sources conflict is then a question of whether their intervals meet (see newsweave.align).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from text_to_num import text2num
+
+from newsweave.records import QuantityMention
+
+_UNITS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+          "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety")
+_SCALES = "hundred|thousand|million|billion"
+_WORD = rf"(?:{_UNITS}|{_SCALES})"
+WORDNUM = rf"(?:{_WORD}(?:(?:[\s-]+(?:and\s+)?){_WORD})*)"
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:million|billion|thousand))?"
+NUMBER = rf"(?:{DIGITS}|{WORDNUM})"
+VAGUE = {"dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2000, 9999),
+         "tens of thousands": (20000, 99999), "hundreds of thousands": (200000, 999999)}
+QUALIFIERS = {
+    "up to": "up to", "as many as": "up to", "at most": "up to", "no more than": "up to",
+    "less than": "less than", "fewer than": "less than", "under": "less than", "below": "less than",
+    "just under": "less than",
+    "more than": "over", "over": "over", "above": "over", "upwards of": "over", "just over": "over",
+    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
+    "about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
+    "an estimated": "about", "estimated": "about", "close to": "nearly", "nearly": "nearly", "almost": "nearly",
+}
+_QUAL = "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))
+_VAGUE = "|".join(sorted(map(re.escape, VAGUE), key=len, reverse=True))
+PATTERN = re.compile(
+    rf"(?<![\w.,-])(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?:(?P<between>between|from)\s+)?(?P<a>{NUMBER})"
+    rf"(?:\s*(?:to|and|-|–|—)\s*(?P<b>{NUMBER}))?"
+    rf"(?![\w%]|,\d|\.\d)"
+    rf"|(?<![\w-])(?:(?P<vqual>{_QUAL})\s+)?(?P<vague>{_VAGUE})(?=\s+of\b)",
+    re.IGNORECASE,
+)
+ORDINAL_OR_CODE = re.compile(r"\d(?:st|nd|rd|th)\b|[A-Za-z]-?\d|\d[:/]\d")
+DURATION_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+KILLED = {"kill", "killed", "dead", "death", "die", "died", "deceased", "fatality", "loss", "perish", "fallen"}
+WOUNDED = {"wound", "wounded", "injure", "injured", "injury", "hurt"}
+CASUALTY = {"casualty", "casualties"}
+PEOPLE = {"soldier": "troop", "troop": "troop", "serviceman": "troop", "servicemen": "troop", "fighter": "troop",
+          "person": "people", "people": "people", "civilian": "civilian", "child": "child", "children": "child"}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+
+
+def parse_number(text: str) -> float | None:
+    t = text.lower().replace(",", "").strip()
+    scale = 1.0
+    for word, factor in (("million", 1e6), ("billion", 1e9), ("thousand", 1e3)):
+        if t.endswith(" " + word) and re.match(r"[\d.]+ ", t):
+            t, scale = t[: -len(word)].strip(), factor
+    try:
+        return float(t) * scale
+    except ValueError:
+        pass
+    try:
+        return float(text2num(re.sub(r"\s+", " ", t), "en"))
+    except (ValueError, TypeError):
+        return None
+
+
+def interval(values: list[float], qualifier: str) -> tuple[float, float]:
+    """What a statement allows. Approximate words allow 10% either way (rounding to the figure named)."""
+    v = values[0]
+    if qualifier == "range":
+        return min(values), max(values)
+    if qualifier == "up to":
+        return 0.0, v
+    if qualifier == "less than":
+        return 0.0, v * (1 - 1e-9)
+    if qualifier == "over":
+        return v * (1 + 1e-9), math.inf
+    if qualifier == "at least":
+        return v, math.inf
+    if qualifier == "about":
+        return v * 0.9, v * 1.1
+    if qualifier == "nearly":
+        return v * 0.9, v
+    return v, v
+
+
+def _outcome(tokens, index: int) -> str | None:
+    """What happened to the counted people, from the nearest outcome word in the sentence (killed, wounded,
+    or both when they are joined: "killed or wounded", "casualties")."""
+    found = []
+    for tok in tokens:
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        kind = ("killed or wounded" if lemma in CASUALTY or low in CASUALTY else
+                "killed" if lemma in KILLED or low in KILLED else
+                "wounded" if lemma in WOUNDED or low in WOUNDED else None)
+        if kind:
+            found.append((abs(tok.i - index), tok.i, kind))
+    if not found:
+        return None
+    found.sort()
+    _, where, kind = found[0]
+    if kind != "killed or wounded" and any(k != kind and abs(i - where) <= 3 for _, i, k in found):
+        return "killed or wounded"
+    return kind
+
+
+def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
+    return sorted({t.lemma_.lower() for t in sent if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha
+                   and t.i not in skip and abs(t.i - center) <= radius})
+
+
+def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[QuantityMention]:
+    """Quantities in a parsed article. `date_spans` are character spans already read as dates (their numbers
+    are days of the month or years, not counts)."""
+    text = doc.text
+    out = []
+    for m in PATTERN.finditer(text):
+        start, end = m.span()
+        if any(s <= m.start("a" if m.group("a") else "vague") < e for s, e in date_spans):
+            continue
+        if m.group("vague"):
+            low, high = VAGUE[m.group("vague").lower()]
+            qualifier = "vague"
+            values = [float(low), float(high)]
+            num_end = m.end("vague")
+        else:
+            if ORDINAL_OR_CODE.search(text[max(start - 1, 0): end + 3]):
+                continue
+            values = [parse_number(m.group("a"))]
+            if m.group("b"):
+                if not m.group("between") and text[m.end("a"): m.start("b")].strip().lower() == "and":
+                    # "5,000 and 6,000 workers" without "between" is two figures: keep the first
+                    end = m.end("a")
+                else:
+                    values.append(parse_number(m.group("b")))
+            if any(v is None for v in values):
+                continue
+            qualifier = "range" if len(values) == 2 else QUALIFIERS.get((m.group("qual") or "").lower(), "exact")
+            num_end = m.end("b") if len(values) == 2 else m.end("a")
+        if m.group("vqual") and qualifier == "vague":
+            start = m.start("vqual")
+        span = doc.char_span(start, num_end, alignment_mode="expand")
+        if span is None:
+            continue
+        last = span[-1]
+        if last.lower_ == "one" and last.dep_ != "nummod":  # "a safe one": a pronoun, not a count
+            continue
+        if len(values) == 1 and 1800 <= values[0] <= 2100 and re.fullmatch(r"\d{4}", m.group("a") or ""):
+            continue  # a year
+        sent = last.sent
+        counted, noun, value_scale = None, None, 1.0
+        head = last.head if last.dep_ in ("nummod", "quantmod", "compound") else None
+        if (head is None or head.i < last.i) and last.i + 1 < len(doc) and doc[last.i + 1].pos_ == "NOUN":
+            head = doc[last.i + 1]  # "One hundred and twenty days have passed": the noun right after
+        if head is not None and head.i != last.i and head.pos_ in ("NOUN", "PROPN"):
+            lemma = head.lemma_.lower()
+            if lemma in DURATION_DAYS:
+                counted, value_scale = "day", DURATION_DAYS[lemma]
+                noun = head.text
+            else:
+                counted = PEOPLE.get(lemma, lemma)
+                left = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.i > last.i]
+                noun = text[(left[0] if left else head).idx: head.idx + len(head)]
+        elif qualifier == "vague" and last.i + 2 < len(doc) and doc[last.i + 1].lower_ == "of":
+            obj = doc[last.i + 2 : min(last.i + 6, len(doc))]
+            heads = [t for t in obj if t.pos_ in ("NOUN", "PROPN")]
+            if heads:
+                counted = PEOPLE.get(heads[-1].lemma_.lower(), heads[-1].lemma_.lower())
+                noun = heads[-1].text
+        if counted != "day":
+            outcome = _outcome(sent, last.i)
+            if outcome:
+                counted = outcome
+        values = [v * value_scale for v in values]
+        low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
+        skip = {t.i for t in span} | ({head.i} if head is not None else set())  # the figure and its unit
+        out.append(QuantityMention(
+            start=span.start_char, end=span.end_char, text=span.text, low=low, high=high,
+            value=sum(values) / len(values), values=values, qualifier=qualifier, counted=counted, noun=noun,
+            context=_context(sent, skip, last.i),
+        ))
+    return out
