@@ -74,16 +74,18 @@ class Newsweave:
             self._dossiers = DossierBuilder(self.store, self.options)
         return self._dossiers.dossier(story_id)
 
-    def document(self, story_ids: list[int] | None = None) -> dict:
-        """The export document: {"articles": [...], "stories": [...]}."""
+    def document(self, story_ids: list[int] | None = None, dossier: bool = True) -> dict:
+        """The export document: {"articles": [...], "stories": [...]}, stories with their dossiers."""
         from newsweave.report.export import build_document
 
-        return build_document(self, story_ids)
+        return build_document(self, story_ids, dossier)
 
-    def export(self, output: str | Path | None, format: str = "json", story_ids: list[int] | None = None) -> str | None:
+    def export(self, output: str | Path | None, format: str = "json", story_ids: list[int] | None = None,
+               dossier: bool = True) -> str | None:
+        """json: articles and stories (with dossiers); jsonl and parquet: one row per article."""
         from newsweave.report.export import write
 
-        return write(self.document(story_ids), output, format)
+        return write(self.document(story_ids, dossier and format == "json"), output, format)
 
     def show(self, story_id: int) -> str:
         """A story as readable Markdown."""

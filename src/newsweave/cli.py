@@ -83,7 +83,7 @@ def stories(db: DbOption = None, as_json: JsonOption = False,
 @app.command()
 def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = None,
          plain: Annotated[bool, typer.Option("--plain", help="Print the Markdown source")] = False) -> None:
-    """Print one story as Markdown."""
+    """Print one story's dossier as Markdown: summary, facts (conflicts first), quotes, timeline, coverage."""
     with _open(db) as nw:
         try:
             text = nw.show(story)
@@ -100,11 +100,14 @@ def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = 
 def export(db: DbOption = None,
            format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or parquet")] = "json",
            output: Annotated[Optional[str], typer.Option("--output", "-o", help="File (default: stdout)")] = None,
-           story: Annotated[Optional[list[int]], typer.Option("--story", help="Only these stories")] = None) -> None:
-    """Export articles and stories."""
+           story: Annotated[Optional[list[int]], typer.Option("--story", help="Only these stories")] = None,
+           dossier: Annotated[bool, typer.Option("--dossier/--no-dossier",
+                                                 help="Add facts, quotes, timeline, summary, coverage to stories (json)")] = True,
+           ) -> None:
+    """Export articles and stories (json), or one row per article (jsonl, parquet)."""
     with _open(db) as nw:
         try:
-            text = nw.export(output, format, story or None)
+            text = nw.export(output, format, story or None, dossier)
         except ValueError as e:
             err.print(str(e))
             raise typer.Exit(2)

@@ -35,6 +35,7 @@ class Source:
 def _fmt(v: float) -> str:
     if math.isinf(v):
         return "∞"
+    v = round(v, 6)
     return f"{v:,.0f}" if abs(v - round(v)) < 1e-6 else f"{v:,.1f}"
 
 
@@ -57,7 +58,7 @@ def _quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> li
         variants: dict[tuple, dict] = {}
         per_source: dict[str, tuple[float, float, str, list[float]]] = {}
         for aid, q in members:
-            key = (q.qualifier, tuple(q.values))
+            key = (q.qualifier, tuple(q.values), q.text.lower())
             v = variants.setdefault(key, {"value": q.values[0] if len(q.values) == 1 else list(q.values),
                                           "qualifier": q.qualifier, "low": q.low, "high": q.high,
                                           "text": q.text, "article_ids": [], "evidence": []})
@@ -130,7 +131,10 @@ def _quotes(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[list
         longest = max(members, key=lambda m: len(m[1].text))[1]
         roots = sorted({sources[aid].root for aid, _, _ in members})
         article_ids = sorted({aid for aid, _, _ in members})
-        speaker = max(names, key=lambda n: sum(same_name(n, s) for _, s in speakers)) if names else None
+        speaker = None
+        if names:  # the name most sources use, written out in full
+            top = max(names, key=lambda n: sum(same_name(n, s) for _, s in speakers))
+            speaker = max((s for _, s in speakers if same_name(top, s)), key=len)
         quotes.append({"speaker": speaker, "text": longest.text, "direct": longest.direct,
                        "channel": next((q.channel for _, q, _ in members if q.channel), None),
                        "article_ids": article_ids, "sources": roots,
@@ -183,6 +187,30 @@ def _timeline(sources: dict[str, Source], facts: list[ArticleFacts], texts: dict
     return timeline, out
 
 
+def _entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
+    """Named organisations, units and events that several independent sources name: agreed facts of who."""
+    items = [(f.article_id, e) for f in facts for e in f.entities if e.label in ENTITY_FACT_LABELS]
+
+    def linked(i: int, j: int) -> bool:
+        return same_name(items[i][1].entity, items[j][1].entity)
+
+    out = []
+    for group in components(len(items), linked):
+        members = [items[i] for i in group]
+        roots = sorted({sources[aid].root for aid, _ in members})
+        if len(roots) < 2:
+            continue
+        name = max((e.entity for _, e in members), key=len)
+        out.append({"kind": "entity", "status": "agreed", "rule": f"{len(roots)} independent sources name it",
+                    "statement": name, "sources": roots,
+                    "variants": [{"value": name, "text": members[0][1].text,
+                                  "article_ids": sorted({aid for aid, _ in members}),
+                                  "evidence": [{"article_id": aid, "start": e.start, "end": e.end}
+                                               for aid, e in members]}]})
+    return out
+
+
+ENTITY_FACT_LABELS = {"ORG", "FAC", "EVENT"}
 STATUS_ORDER = {"conflict": 0, "range": 1, "agreed": 2, "single": 3}
 
 
@@ -192,7 +220,7 @@ def build_dossier(sources: dict[str, Source], facts: list[ArticleFacts]) -> dict
     quantity_facts = _quantity_facts(sources, facts)
     quotes, quote_facts = _quotes(sources, facts)
     timeline, date_facts = _timeline(sources, facts, texts)
-    all_facts = quantity_facts + quote_facts + date_facts
+    all_facts = quantity_facts + quote_facts + date_facts + _entity_facts(sources, facts)
     all_facts.sort(key=lambda f: (STATUS_ORDER[f["status"]], -len(f["sources"]), f["kind"]))
     for n, fact in enumerate(all_facts, 1):
         fact["id"] = f"f{n}"

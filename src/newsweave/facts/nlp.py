@@ -11,7 +11,19 @@ def load(model: str = DEFAULT_MODEL):
     import spacy
 
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as e:
         raise RuntimeError(f"spaCy model {model!r} is not installed; pip install it or name another "
                            f"with Options(spacy_model=...)") from e
+    if "ner" in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name="newsweave_units", after="ner", config={"overwrite_ents": True})
+        ruler.add_patterns(UNIT_PATTERNS)
+    return nlp
+
+
+# The small model misses numbered units ("North Korea's 528th Regiment of Engineers") or cuts them short.
+_UNIT_WORDS = ["regiment", "brigade", "division", "battalion", "corps", "army", "fleet", "squadron", "wing",
+               "company", "platoon", "detachment", "group", "unit", "legion"]
+UNIT_PATTERNS = [{"label": "ORG", "pattern": [
+    {"TEXT": {"REGEX": r"^\d+(st|nd|rd|th)$"}}, {"IS_TITLE": True, "OP": "*"},
+    {"LOWER": {"IN": _UNIT_WORDS}}, *tail]} for tail in ([], [{"LOWER": "of"}, {"IS_TITLE": True, "OP": "+"}])]

@@ -34,7 +34,7 @@ QUALIFIERS = {
 _QUAL = "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))
 _VAGUE = "|".join(sorted(map(re.escape, VAGUE), key=len, reverse=True))
 PATTERN = re.compile(
-    rf"(?<![\w.,-])(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?<![\w.,:/-])(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?:(?P<between>between|from)\s+)?(?P<a>{NUMBER})"
     rf"(?:\s*(?:to|and|-|–|—)\s*(?P<b>{NUMBER}))?"
     rf"(?![\w%]|,\d|\.\d)"

@@ -29,20 +29,26 @@ def article_record(article, link) -> dict:
     }
 
 
-def build_document(nw: Newsweave, story_ids: list[int] | None = None) -> dict:
+DOSSIER_FIELDS = ("facts", "quotes", "timeline", "summary", "coverage")
+
+
+def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: bool = True) -> dict:
+    """Articles and stories; with `dossier`, each story also carries its facts, quotes, timeline, summary
+    and coverage (computed on first use, then cached in the store)."""
     links = nw.copy_links()
     stories = [s for s in nw.stories() if story_ids is None or s.id in story_ids]
     wanted = {aid for s in stories for aid in s.article_ids}
     articles = [article_record(a, links.get(a.id)) for a in nw.articles()
                 if story_ids is None or a.id in wanted]
-    return {
-        "articles": articles,
-        "stories": [
-            {"id": s.id, "title": s.title, "article_ids": s.article_ids,
-             "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date}
-            for s in stories
-        ],
-    }
+    out_stories = []
+    for s in stories:
+        record = {"id": s.id, "title": s.title, "article_ids": s.article_ids,
+                  "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date}
+        if dossier:
+            full = nw.dossier(s.id)
+            record.update({k: full[k] for k in DOSSIER_FIELDS})
+        out_stories.append(record)
+    return {"articles": articles, "stories": out_stories}
 
 
 def write(document: dict, output: str | Path | None, format: str) -> str | None:

@@ -1,0 +1,121 @@
+"""Cross-source alignment: statuses with their rules, copies never corroborate, different facts stay apart;
+and the seed story's dossier as a reader of the five texts would check it."""
+import pytest
+
+from newsweave import Newsweave
+from newsweave.align import Source, build_dossier
+from newsweave.facts import FactExtractor
+from newsweave.records import Article
+
+
+@pytest.fixture(scope="module")
+def fx():
+    return FactExtractor()
+
+
+def dossier_of(fx, texts, roots=None):
+    articles = [Article(id=f"a{i}", source=f"outlet{i}.txt", kind="text", raw=t, text=t) for i, t in enumerate(texts)]
+    roots = roots or {a.id: a.id for a in articles}
+    sources = {a.id: Source(a, roots[a.id], f"outlet{a.id[1:]}") for a in articles}
+    return build_dossier(sources, [fx.extract(a.id, a.text, "2024-05-10") for a in articles])
+
+
+def fact_about(dossier, counted):
+    found = [f for f in dossier["facts"] if f.get("counted") == counted]
+    assert len(found) == 1, [f["statement"] for f in dossier["facts"]]
+    return found[0]
+
+
+def test_same_figure_is_agreed(fx):
+    d = dossier_of(fx, ["The flood killed 12 people in the valley on Monday.",
+                        "Officials said 12 people were killed when the river flooded the valley."])
+    fact = fact_about(d, "killed")
+    assert fact["status"] == "agreed" and len(fact["sources"]) == 2
+
+
+def test_compatible_qualifiers_make_a_range(fx):
+    d = dossier_of(fx, ["Up to 15,000 troops were sent to the border region.",
+                        "Roughly 14,000 troops were sent to the border region.",
+                        "About 15,000 troops were sent to the border region, officials said."])
+    fact = fact_about(d, "troop")
+    assert fact["status"] == "range" and "14,000" in fact["rule"] and "15,000" in fact["rule"]
+
+
+def test_incompatible_figures_conflict_and_name_both(fx):
+    d = dossier_of(fx, ["Casualties among the troops range between 3,000 and 4,000, including killed and wounded.",
+                        "Some estimates cite over 6,000 troops killed or wounded in the fighting."])
+    fact = fact_about(d, "killed or wounded")
+    assert fact["status"] == "conflict"
+    assert "between 3,000 and 4,000" in fact["rule"] and "over 6,000" in fact["rule"]
+    evidence = {e["article_id"] for v in fact["variants"] for e in v["evidence"]}
+    assert evidence == {"a0", "a1"}
+
+
+def test_a_copy_cannot_contradict_its_original(fx):
+    texts = ["The flood killed 12 people in the valley on Monday.", "The flood killed 14 people in the valley on Monday."]
+    d = dossier_of(fx, texts, roots={"a0": "a0", "a1": "a0"})
+    fact = fact_about(d, "killed")
+    assert fact["status"] == "single" and fact["sources"] == ["a0"]
+
+
+def test_different_quantities_are_not_merged(fx):
+    d = dossier_of(fx, ["The engineers cleared the minefield in a matter of less than three months, he said.",
+                        "The regiment returned home after a 120-day deployment abroad."])
+    durations = [f for f in d["facts"] if f.get("counted") == "day"]
+    assert len(durations) == 2 and all(f["status"] == "single" for f in durations)
+    assert not any(f["status"] == "conflict" for f in d["facts"])
+
+
+def test_far_apart_magnitudes_are_different_facts(fx):
+    d = dossier_of(fx, ["The regiment lost nine soldiers killed in action.",
+                        "At least hundreds of troops are believed to have been killed in the war."])
+    assert not any(f["status"] == "conflict" for f in d["facts"])
+
+
+def test_same_quote_different_speakers_is_a_conflict(fx):
+    d = dossier_of(fx, ["“We will rebuild every house in this town,” Mayor Anna Berg said on Monday.",
+                        "“We will rebuild every house in this town,” Governor Tom Reyes said on Monday."])
+    quotes = [f for f in d["facts"] if f["kind"] == "quote"]
+    assert len(quotes) == 1 and quotes[0]["status"] == "conflict"
+
+
+def test_seed_story_dossier(seeds, db):
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        [story] = nw.stories()
+        d = nw.dossier(story.id)
+        articles = {a.id: a for a in nw.articles(story.id)}
+    facts = d["facts"]
+
+    def one(pred):
+        found = [f for f in facts if pred(f)]
+        assert len(found) == 1, [f["statement"] for f in found]
+        return found[0]
+
+    dead = one(lambda f: f.get("counted") == "killed" and any(v["value"] == 9 for v in f["variants"]))
+    assert dead["status"] == "agreed" and len(dead["sources"]) == 4
+    troops = one(lambda f: f.get("counted") == "troop" and any(v["high"] >= 15000 for v in f["variants"]))
+    assert troops["status"] == "range" and "14,000" in troops["rule"] and "15,000" in troops["rule"]
+    casualties = one(lambda f: f.get("counted") == "killed or wounded")
+    assert casualties["status"] == "conflict" and len(casualties["sources"]) == 2
+    texts = {v["text"] for v in casualties["variants"]}
+    assert texts == {"between 3,000 and 4,000", "over 6,000"}  # "at least hundreds killed" is not counted here
+    days = one(lambda f: f.get("counted") == "day" and any(v["value"] == 120 for v in f["variants"]))
+    assert days["status"] == "agreed" and len(days["sources"]) >= 3
+    assert not any(f["status"] == "conflict" for f in facts if f.get("counted") == "day")
+    regiment = one(lambda f: f["kind"] == "entity" and "528th" in f["statement"])
+    assert regiment["status"] == "agreed" and len(regiment["sources"]) == 4
+    miracle = [q for q in d["quotes"] if "miracle" in q["text"]]
+    assert len(miracle) == 1 and len(miracle[0]["sources"]) == 4 and miracle[0]["speaker"].startswith("Kim Jong")
+    hong = [q for q in d["quotes"] if "role as an ally" in q["text"]]
+    assert hong and hong[0]["speaker"] == "Hong Min"
+    dated = {(t["date"], t["event"]) for t in d["timeline"]}
+    assert ("2025-12-12", "hold") in dated and ("2025-12-13", "report") in dated
+    assert any(t["date"] == "2025-08" and len(t["sources"]) >= 3 for t in d["timeline"])
+    assert 3 <= len(d["summary"]) <= 7 and all(s["article_ids"] for s in d["summary"])
+    for fact in facts:  # evidence offsets point at the variant's words
+        for v in fact["variants"]:
+            for e in v["evidence"]:
+                if fact["kind"] != "entity":
+                    assert articles[e["article_id"]].text[e["start"]:e["end"]].lower() == v["text"].lower()
+    assert set(d["coverage"]) == {a.source.rsplit("/", 1)[-1] for a in articles.values()}

@@ -1,0 +1,104 @@
+"""Per-article extraction: quantities, dates, entities and quotes, with their traps, and exact offsets."""
+import pytest
+
+from newsweave.facts import FactExtractor, same_name
+
+
+@pytest.fixture(scope="module")
+def fx():
+    return FactExtractor()
+
+
+def quantities(fx, text):
+    return fx.extract("a", text, "2025-12-13").quantities
+
+
+@pytest.mark.parametrize("text, surface, qualifier, low, high, counted", [
+    ("Earlier, up to 15,000 North Korean troops fought there.", "up to 15,000", "up to", 0, 15000, "troop"),
+    ("Estimates range between 3,000 and 4,000, including both killed and wounded.", "between 3,000 and 4,000",
+     "range", 3000, 4000, "killed or wounded"),
+    ("Some estimates cite over 6,000 killed or wounded.", "over 6,000", "over", 6000, float("inf"), "killed or wounded"),
+    ("The regiment honoured nine killed in action.", "nine", "exact", 9, 9, "killed"),
+    ("One hundred and twenty days have passed since then.", "One hundred and twenty", "exact", 120, 120, "day"),
+    ("It was a 120-day deployment.", "120", "exact", 120, 120, "day"),
+    ("The task took less than three months.", "less than three", "less than", 0, 90, "day"),
+    ("Roughly 14,000 soldiers were deployed.", "Roughly 14,000", "about", 12600, 15400, "troop"),
+])
+def test_quantity_value_qualifier_and_counted_thing(fx, text, surface, qualifier, low, high, counted):
+    found = [q for q in quantities(fx, text) if q.text == surface]
+    assert found, [q.text for q in quantities(fx, text)]
+    q = found[0]
+    assert (q.qualifier, q.counted) == (qualifier, counted)
+    assert q.low == pytest.approx(low, rel=1e-6) and q.high == pytest.approx(high, rel=1e-6)
+
+
+def test_killed_and_wounded_figures_stay_apart(fx):
+    found = {q.text: q.counted for q in quantities(fx, "The blast killed 12 people and wounded 30 others.")}
+    assert found == {"12": "killed", "30": "wounded"}
+
+
+def test_numbers_that_are_not_counts(fx):
+    text = ("The 528th Regiment returned on December 12, 2025, turning danger into a safe one. "
+            "In 2024 the F-16 jets flew at 10:30.")
+    assert quantities(fx, text) == []
+
+
+@pytest.mark.parametrize("phrase, date, granularity", [
+    ("on Friday", "2025-12-12", "day"),
+    ("on Saturday", "2025-12-13", "day"),  # the publication day itself
+    ("in July", "2025-07", "month"),
+    ("in early August", "2025-08", "month"),
+    ("in June last year", "2024-06", "month"),
+    ("on December 12", "2025-12-12", "day"),
+    ("on 3 March 2021", "2021-03-03", "day"),
+    ("last year", "2024", "year"),
+])
+def test_dates_resolved_against_publication(fx, phrase, date, granularity):
+    facts = fx.extract("a", f"The ceremony was held {phrase} in the capital.", "2025-12-13")
+    assert [(d.date, d.granularity) for d in facts.dates] == [(date, granularity)]
+
+
+def test_relative_dates_need_a_base(fx):
+    facts = fx.extract("a", "The ceremony was held on Friday, officials said.", None)
+    assert facts.dates == []
+
+
+def test_names_resolve_within_an_article(fx):
+    text = ("North Korea's leader, Kim Jong-un, welcomed the soldiers. Mr. Kim thanked the troops. "
+            "Later Kim spoke again.")
+    people = {e.text: e.entity for e in fx.extract("a", text, None).entities if e.label == "PERSON"}
+    assert set(people.values()) == {"Kim Jong-un"}
+    assert same_name("Kim Jong-un", "Kim Jong Un") and same_name("Mr. Kim", "Kim Jong Un")
+    assert not same_name("Kim Jong Un", "Moon Jae-in")
+
+
+def test_quote_speakers(fx):
+    text = ("North Korean leader Kim Jong Un spoke at the ceremony. “We will never forget this sacrifice of yours,” "
+            "Mr. Kim said. He praised them, saying, “You could work a miracle in a matter of months.” "
+            "Hong Min, a senior analyst at a Seoul institute, said the North wants Russia to “continue to play "
+            "its role as an ally.” “The talks have stalled for good,” the minister said, according to Yonhap.")
+    quotes = {q.text.strip(" ,."): q for q in fx.extract("a", text, None).quotes if q.direct}
+    assert quotes["We will never forget this sacrifice of yours"].speaker == "Kim Jong Un"
+    assert quotes["You could work a miracle in a matter of months"].speaker == "Kim Jong Un"
+    assert quotes["continue to play its role as an ally"].speaker == "Hong Min"
+    assert quotes["The talks have stalled for good"].channel == "Yonhap"
+
+
+def test_unbalanced_quotes_do_not_break_extraction(fx):
+    facts = fx.extract("a", "He said “this never ends. And 5 people were killed \" on Monday.", "2025-01-08")
+    assert [q.text for q in facts.quantities] == ["5"]
+
+
+def test_every_offset_points_at_its_text(fx, seeds):
+    from newsweave.clean import Cleaner
+    from newsweave.ingest import read_inputs
+
+    cleaner = Cleaner()
+    checked = 0
+    for doc in read_inputs([seeds], 10**8):
+        article = cleaner.clean_one(doc)
+        facts = fx.extract(article.id, article.text, "2025-12-13")
+        for item in facts.entities + facts.quantities + facts.dates + facts.quotes:
+            assert article.text[item.start:item.end] == item.text
+            checked += 1
+    assert checked > 100
