@@ -170,7 +170,7 @@ def test_worker_processes_give_the_same_result_as_one_process(tmp_path):
         options = Options(workers=workers, parallel_min_batch=20, commit_every=60)
         with Newsweave(tmp_path / f"w{workers}.db", options) as nw:
             report = nw.ingest([sample])
-            doc = nw.document()
+            doc = nw.document(dossier=False)
         assert report.added > 200 and not report.errors
         stories = sorted(sorted(s["article_ids"]) for s in doc["stories"])
         articles = {a["id"]: (a["text"], a["title"], a["published"], a["copy_of"]) for a in doc["articles"]}

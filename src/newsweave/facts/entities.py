@@ -23,6 +23,8 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 def same_name(a: str, b: str) -> bool:
     """One name is the other or a part of it ("Kim" and "Kim Jong Un"); used within a story's sources."""
+    if a.strip().lower() == b.strip().lower():
+        return True
     ta, tb = set(name_tokens(a)), set(name_tokens(b))
     return bool(ta) and bool(tb) and (ta <= tb or tb <= ta)
 
