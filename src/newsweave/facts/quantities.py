@@ -43,7 +43,7 @@ PATTERN = re.compile(
 )
 ORDINAL_OR_CODE = re.compile(r"\d(?:st|nd|rd|th)\b|[A-Za-z]-?\d|\d[:/]\d")
 DURATION_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
-KILLED = {"kill", "killed", "dead", "death", "die", "died", "deceased", "fatality", "loss", "perish", "fallen"}
+KILLED = {"kill", "killed", "dead", "death", "die", "died", "deceased", "fatality", "loss", "perish", "fallen", "toll"}
 WOUNDED = {"wound", "wounded", "injure", "injured", "injury", "hurt"}
 CASUALTY = {"casualty", "casualties"}
 # nouns for people (or lives): only a count of these can be a count of killed or wounded
@@ -105,8 +105,8 @@ def _outcome(tokens, index: int) -> str | None:
         kind = ("killed or wounded" if lemma in CASUALTY or low in CASUALTY else
                 "killed" if lemma in KILLED or low in KILLED else
                 "wounded" if lemma in WOUNDED or low in WOUNDED else None)
-        if kind:
-            found.append((abs(tok.i - index), tok.i, kind))
+        if kind:  # on a tie the word after the number wins: "Two Killed Three Injured"
+            found.append((abs(tok.i - index) - (0.5 if tok.i > index else 0), tok.i, kind))
     if not found:
         return None
     ancestors = {t.i: k for k, t in enumerate(list(tokens[index - tokens.start].ancestors)[:4])} \
@@ -116,9 +116,36 @@ def _outcome(tokens, index: int) -> str | None:
         found = [(ancestors[f[1]] - 10, f[1], f[2]) for f in governing] + found
     found.sort()
     _, where, kind = found[0]
-    if kind != "killed or wounded" and any(k != kind and abs(i - where) <= 3 for _, i, k in found):
+    doc = tokens.doc
+
+    def joined(i: int) -> bool:  # "killed or wounded", "killed and injured": only words like "or" between
+        lo, hi = sorted((i, where))
+        return hi - lo <= 3 and all(t.pos_ in ("CCONJ", "PUNCT") or t.lower_ in ("both", "either")
+                                    for t in doc[lo + 1: hi])
+
+    if kind != "killed or wounded" and any(k != kind and joined(i) for _, i, k in found):
         return "killed or wounded"
     return kind
+
+
+CUMULATIVE = re.compile(r"\b(?:since|so far|in the past|over the past|during the past|in total|ago|a total of|"
+                        r"this year|last year)\b", re.IGNORECASE)
+
+
+def _does_other(number) -> bool:
+    """ "more than twenty others suffered from suffocation": the counted people are the subject of a verb that
+    is not an outcome, so an outcome word elsewhere in the sentence is about someone else."""
+    phrase = number.head if number.dep_ in ("nummod", "quantmod") else number
+    verb = phrase.head
+    return phrase.dep_ in ("nsubj", "nsubjpass") and verb.pos_ == "VERB" and \
+        verb.lemma_.lower() not in KILLED | WOUNDED | CASUALTY and verb.lower_ not in KILLED | WOUNDED
+
+
+def _is_age(doc, span) -> bool:
+    """ "under the age of eight", "aged 12", "an 8-year-old": an age, not a count."""
+    before = doc.text[max(span.start_char - 12, 0): span.start_char].lower()
+    after = doc.text[span.end_char: span.end_char + 12].lower()
+    return before.rstrip().endswith(("age of", "aged", "ages of")) or after.startswith(("-year-old", " years old", "-years-old"))
 
 
 def _is_part(doc, span) -> bool:
@@ -129,12 +156,14 @@ def _is_part(doc, span) -> bool:
     for k in range(len(before) - 1, -1, -1):  # "including five children and two women": both are parts
         word = before[k].lower_
         if word in ("including", "includes", "included", "among"):
-            return True
+            # "a boy was among 12 killed": the 12 is the whole
+            return not (word == "among" and k > 0 and before[k - 1].lower_ in ("was", "were", "is", "are", "be"))
         if before[k].pos_ in ("VERB", "AUX") or word in (".", ";", ":"):
             break
     if after[:2] in (["of", "them"], ["of", "whom"]):
         return True
-    return any(a in ("were", "was", "are", "is") and b == "among" for a, b in zip(after, after[1:]))
+    # "four children were among the dead", "three children were among at least 19 killed"
+    return any(a == "among" and b != "them" for a, b in zip(after[:4], after[1:5]))
 
 
 def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
@@ -169,6 +198,8 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             if any(v is None for v in values):
                 continue
             qualifier = "range" if len(values) == 2 else QUALIFIERS.get((m.group("qual") or "").lower(), "exact")
+            if len(values) == 1 and m.group("between") and not m.group("qual"):
+                start = m.start("a")  # "from six": a range that never came
             num_end = m.end("b") if len(values) == 2 else m.end("a")
         if m.group("vqual") and qualifier == "vague":
             start = m.start("vqual")
@@ -200,12 +231,16 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             if heads:
                 counted = PEOPLE.get(heads[-1].lemma_.lower(), heads[-1].lemma_.lower())
                 noun = heads[-1].text
-        if counted is None or counted in PERSON_NOUNS or counted in PEOPLE.values():
+        if (counted is None or counted in PERSON_NOUNS or counted in PEOPLE.values()) and not _does_other(last):
             outcome = _outcome(sent, last.i)
             if outcome:
                 counted = outcome
+        if _is_age(doc, span):
+            continue
         if counted and counted != "day" and _is_part(doc, span):
             counted += " (among them)"  # "including six children": a part of another count, not a rival to it
+        elif counted and counted != "day" and CUMULATIVE.search(sent.text):
+            counted += " (over a period)"  # "since Saturday", "in the past 24 hours": a running total
         values = [v * value_scale for v in values]
         low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
         skip = {t.i for t in span} | ({head.i} if head is not None else set())  # the figure and its unit
