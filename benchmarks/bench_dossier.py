@@ -37,6 +37,7 @@ def main() -> None:
         stories = [s for s in nw.stories() if s.independent_sources >= 2]
         n_articles = sum(len(s.article_ids) for s in stories)
         start = time.perf_counter()
+        nw.prepare_dossiers([s.id for s in stories])  # parse all articles at once, on every core
         dossiers = {s.id: nw.dossier(s.id) for s in stories}
         seconds = time.perf_counter() - start
         statuses: dict[str, int] = {}
@@ -54,11 +55,13 @@ def main() -> None:
                                                                   v["evidence"][0]["start"], v["evidence"][0]["end"])}
                                      for v in fact["variants"]]})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(c, ensure_ascii=False) + "\n" for c in conflicts)
     print(json.dumps({"stories": len(stories), "articles": n_articles, "seconds": round(seconds, 1),
                       "articles_per_second": round(n_articles / seconds, 1), "peak_rss_mib": round(peak),
+                      "worker_peak_rss_mib": round(worker_peak),
                       "facts_by_status": statuses, "casualty_conflicts": len(conflicts),
                       "stories_with_casualty_conflict": len({c["story_id"] for c in conflicts})}))
 

@@ -65,14 +65,22 @@ class Newsweave:
     def copy_links(self) -> dict[str, CopyLink]:
         return self.store.copy_links()
 
-    def dossier(self, story_id: int) -> dict:
-        """Facts with their status (agreed, range, conflict, single), quotes, timeline, summary and coverage
-        of one story. Extractions are cached in the store; a changed story is recomputed."""
+    def _dossier_builder(self):
         from newsweave.dossier import DossierBuilder
 
         if self._dossiers is None:
             self._dossiers = DossierBuilder(self.store, self.options)
-        return self._dossiers.dossier(story_id)
+        return self._dossiers
+
+    def prepare_dossiers(self, story_ids: list[int] | None = None) -> int:
+        """Extract facts for every article of these stories (default: all) not yet extracted, using all cores.
+        Dossiers work without it; it makes building many of them at once faster."""
+        return self._dossier_builder().prepare(story_ids)
+
+    def dossier(self, story_id: int) -> dict:
+        """Facts with their status (agreed, range, conflict, single), quotes, timeline, summary and coverage
+        of one story. Extractions are cached in the store; a changed story is recomputed."""
+        return self._dossier_builder().dossier(story_id)
 
     def document(self, story_ids: list[int] | None = None, dossier: bool = True) -> dict:
         """The export document: {"articles": [...], "stories": [...]}, stories with their dossiers."""

@@ -6,6 +6,7 @@ else the earliest date in its story.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from newsweave.align import Source, build_dossier
@@ -53,8 +54,35 @@ class DossierBuilder:
             self._extractor = FactExtractor(self.options.spacy_model)
         return self._extractor
 
+    def prepare(self, story_ids: list[int] | None = None) -> int:
+        """Extract the facts of every article of these stories (all stories by default) that has none cached,
+        in one stream spread over the worker processes. Returns how many articles were parsed."""
+        where = "story_id IS NOT NULL" if story_ids is None else \
+            f"story_id IN ({','.join('?' * len(story_ids))})"
+        articles = self.store.articles(where, tuple(story_ids or ()))
+        links = self.store.copy_links()
+        by_story: dict[int, list[Article]] = {}
+        for a in articles:
+            by_story.setdefault(a.story_id, []).append(a)
+        bases: dict[str, str | None] = {}
+        for members in by_story.values():
+            bases.update(base_dates(members, {a.id: root_of(a.id, links) for a in members}))
+        keys = {a.id: self._key(bases[a.id]) for a in articles}
+        cached = self.store.cached_facts([a.id for a in articles])
+        todo = [a for a in articles if cached.get(a.id, ("",))[0] != keys[a.id]]
+        workers = self.options.workers or os.cpu_count() or 1
+        processes = workers if len(todo) >= self.options.parallel_min_batch // 4 else 1
+        for start in range(0, len(todo), self.options.commit_every):
+            part = todo[start: start + self.options.commit_every]
+            fresh = self.extractor.extract_many([(a.id, a.text, bases[a.id]) for a in part], processes=processes)
+            self.store.save_facts([(f.article_id, keys[f.article_id], facts_to_json(f)) for f in fresh])
+        return len(todo)
+
+    def _key(self, base: str | None) -> str:
+        return f"{FACTS_VERSION}|{self.options.spacy_model}|{base}"
+
     def facts(self, articles: list[Article], bases: dict[str, str | None]) -> list[ArticleFacts]:
-        keys = {a.id: f"{FACTS_VERSION}|{self.options.spacy_model}|{bases[a.id]}" for a in articles}
+        keys = {a.id: self._key(bases[a.id]) for a in articles}
         cached = self.store.cached_facts([a.id for a in articles])
         ready = {aid: facts_from_json(data) for aid, (key, data) in cached.items() if key == keys[aid]}
         todo = [a for a in articles if a.id not in ready]

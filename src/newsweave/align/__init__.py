@@ -245,13 +245,12 @@ def _timeline(sources: dict[str, Source], facts: list[ArticleFacts], texts: dict
 def _entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
     """Named organisations, units and events that several independent sources name: agreed facts of who."""
     items = [(f.article_id, e) for f in facts for e in f.entities if e.label in ENTITY_FACT_LABELS]
-
-    def linked(i: int, j: int) -> bool:
-        return same_name(items[i][1].entity, items[j][1].entity)
+    names = sorted({e.entity for _, e in items})  # compare each distinct name once, not each mention
 
     out = []
-    for group in components(len(items), linked):
-        members = [items[i] for i in group]
+    for group in components(len(names), lambda i, j: same_name(names[i], names[j])):
+        chosen = {names[i] for i in group}
+        members = [(aid, e) for aid, e in items if e.entity in chosen]
         roots = sorted({sources[aid].root for aid, _ in members})
         if len(roots) < 2:
             continue

@@ -141,10 +141,10 @@ def _does_other(number) -> bool:
         verb.lemma_.lower() not in KILLED | WOUNDED | CASUALTY and verb.lower_ not in KILLED | WOUNDED
 
 
-def _is_age(doc, span) -> bool:
+def _is_age(text: str, span) -> bool:
     """ "under the age of eight", "aged 12", "an 8-year-old": an age, not a count."""
-    before = doc.text[max(span.start_char - 12, 0): span.start_char].lower()
-    after = doc.text[span.end_char: span.end_char + 12].lower()
+    before = text[max(span.start_char - 12, 0): span.start_char].lower()
+    after = text[span.end_char: span.end_char + 12].lower()
     return before.rstrip().endswith(("age of", "aged", "ages of")) or after.startswith(("-year-old", " years old", "-years-old"))
 
 
@@ -235,7 +235,7 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             outcome = _outcome(sent, last.i)
             if outcome:
                 counted = outcome
-        if _is_age(doc, span):
+        if _is_age(text, span):
             continue
         if counted and counted != "day" and _is_part(doc, span):
             counted += " (among them)"  # "including six children": a part of another count, not a rival to it

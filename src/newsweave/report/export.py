@@ -40,6 +40,8 @@ def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: b
     wanted = {aid for s in stories for aid in s.article_ids}
     articles = [article_record(a, links.get(a.id)) for a in nw.articles()
                 if story_ids is None or a.id in wanted]
+    if dossier:
+        nw.prepare_dossiers(story_ids)
     out_stories = []
     for s in stories:
         record = {"id": s.id, "title": s.title, "article_ids": s.article_ids,
