@@ -122,6 +122,7 @@ class QuantityMention:
     counted: str | None  # what is counted, normalised ("troop", "killed", "killed or wounded", "day")
     noun: str | None  # the surface noun phrase it counts ("North Korean troops")
     context: list[str]  # content-word lemmas around it: what the figure is about
+    who: str | None = None  # for counts of people, a specific group ("child", "fighter"); None when general
 
 
 @dataclass

@@ -23,7 +23,7 @@ from newsweave.records import Article, ArticleFacts
 
 MAX_RATIO = 10.0  # figures further apart than this are about different things, not a disagreement
 MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
-MAX_DAYS_APART = 2  # articles published further apart report different moments of a story
+MAX_DAYS_APART = 1  # articles published further apart report different moments of a story
 SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving the same figure
 QUOTE_OVERLAP = 0.6  # share of the shorter quote's words found in the longer one
 
@@ -47,9 +47,20 @@ def _anchors(items, facts: list[ArticleFacts]) -> tuple[list[set[str]], list[set
     for aid, q in items:
         f = by_id[aid]
         sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
-        places.append({e.entity.lower() for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]})
+        places.append({_place(e.entity) for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]})
         when.append({d.date for d in f.dates if d.granularity == "day" and sent[0] <= d.start < sent[1]})
     return places, when
+
+
+PLACE_NOISE = {"eastern", "western", "northern", "southern", "northeastern", "northwestern", "southeastern",
+               "southwestern", "northeast", "northwest", "southeast", "southwest", "central", "the", "province",
+               "city", "countryside", "district", "region", "town", "village", "neighbourhood", "neighborhood"}
+
+
+def _place(name: str) -> str:
+    """ "northwest Idlib province" and "Idlib" are one place for telling incidents apart."""
+    words = [w for w in re.split(r"[^\w-]+", name.lower()) if w and w not in PLACE_NOISE]
+    return " ".join(words) or name.lower()
 
 
 def _ordinal(value: str | None) -> int | None:
@@ -86,8 +97,10 @@ def _quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> li
 
     def allowed(i: int, j: int) -> bool:
         (ai, a), (aj, b) = items[i], items[j]
-        if a.counted != b.counted:
-            return False
+        if a.counted != b.counted or (a.who and b.who and a.who != b.who):
+            return False  # "two children killed" and "three fighters killed" are different counts
+        if (a.who is None) != (b.who is None) and a.values != b.values:
+            return False  # "two children" against "13 civilians": a part of the dead, not a rival toll
         if distinctive[i] and distinctive[j] and not distinctive[i] & distinctive[j]:
             return False  # the same kind of count in different places: different incidents
         if when[i] and when[j] and not when[i] & when[j]:

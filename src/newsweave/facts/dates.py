@@ -28,6 +28,7 @@ PATTERN = re.compile(
     rf"(?:\s*[–-]\s*(?P<day2>{_DAY}))?(?:,?\s+(?P<year>{_YEAR}))?(?:\s+(?P<mrel>{_REL})\s+year)?\b"
     rf"|\b(?P<dday>{_DAY})\s+(?P<dmonth>{_MONTH})(?:,?\s+(?P<dyear>{_YEAR}))?\b"
     rf"|\b(?P<iso>{_YEAR}-[01]\d-[0-3]\d)\b"
+    rf"|(?<![\d-])(?P<nday>[0-3]?\d)[-/.](?P<nmonth>[01]?\d)[-/.](?P<nyear>{_YEAR})\b"
     rf"|\b(?P<relyear>{_REL})\s+(?P<relunit>year|month)\b"
     rf"|\b(?P<deictic>yesterday|today)\b"
     rf"|\b(?:in|since|during|by|of|early|late)\s+(?P<onlyyear>{_YEAR})\b",
@@ -89,6 +90,11 @@ def resolve(m: re.Match, base: date | None) -> tuple[str, str, bool] | None:
     if g["dday"]:
         year = int(g["dyear"]) if g["dyear"] else None
         return _month_day(_month_number(g["dmonth"]), int(re.sub(r"\D", "", g["dday"])), year, base)
+    if g["nday"]:  # "9-07-2015": day first, as most of the world writes it
+        try:
+            return date(int(g["nyear"]), int(g["nmonth"]), int(g["nday"])).isoformat(), "day", False
+        except ValueError:
+            return None
     if g["iso"]:
         found = _absolute(g["iso"])
         return (found.isoformat(), "day", False) if found else None

@@ -17,13 +17,18 @@ def load(model: str = DEFAULT_MODEL):
                            f"with Options(spacy_model=...)") from e
     if "ner" in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", name="newsweave_units", after="ner", config={"overwrite_ents": True})
-        ruler.add_patterns(UNIT_PATTERNS)
+        ruler.add_patterns(UNIT_PATTERNS + PLACE_PATTERNS)
     return nlp
 
 
 # The small model misses numbered units ("North Korea's 528th Regiment of Engineers") or cuts them short.
 _UNIT_WORDS = ["regiment", "brigade", "division", "battalion", "corps", "army", "fleet", "squadron", "wing",
                "company", "platoon", "detachment", "group", "unit", "legion"]
+# ... and places written with a lower-case direction ("eastern Ghouta", "northwest Idlib")
+DIRECTIONS = ["eastern", "western", "northern", "southern", "northeastern", "northwestern", "southeastern",
+              "southwestern", "northeast", "northwest", "southeast", "southwest", "central"]
+PLACE_PATTERNS = [{"label": "LOC", "pattern": [{"LOWER": {"IN": DIRECTIONS}, "IS_LOWER": True},
+                                               {"POS": "PROPN", "IS_TITLE": True, "OP": "+"}]}]
 UNIT_PATTERNS = [{"label": "ORG", "pattern": [
     {"TEXT": {"REGEX": r"^\d+(st|nd|rd|th)$"}}, {"IS_TITLE": True, "OP": "*"},
     {"LOWER": {"IN": _UNIT_WORDS}}, *tail]} for tail in ([], [{"LOWER": "of"}, {"IS_TITLE": True, "OP": "+"}])]

@@ -55,6 +55,16 @@ PERSON_NOUNS = {"people", "person", "civilian", "child", "children", "kid", "sol
                 "family", "infant", "baby", "girl", "boy", "adult", "inmate", "prisoner", "worshipper", "pilgrim",
                 "villager", "farmer", "employee", "volunteer", "commander", "leader", "official", "engineer",
                 "combatant", "casualty", "martyr", "body", "dead", "wounded", "injured", "other", "others"}
+# groups of people a count can be about; "people", "civilians", "lives", "members" are general
+GROUPS = {"child": "child", "children": "child", "kid": "child", "infant": "child", "baby": "child", "girl": "child",
+          "boy": "child", "woman": "woman", "women": "woman", "soldier": "troop", "troop": "troop",
+          "serviceman": "troop", "servicemen": "troop", "militant": "fighter", "fighter": "fighter",
+          "rebel": "fighter", "terrorist": "fighter", "jihadist": "fighter", "gunman": "fighter",
+          "insurgent": "fighter", "combatant": "fighter", "policeman": "police", "police": "police",
+          "family": "family", "worker": "worker", "student": "student", "patient": "patient",
+          "journalist": "journalist", "doctor": "medic", "medic": "medic", "nurse": "medic",
+          "prisoner": "prisoner", "inmate": "prisoner", "refugee": "refugee", "migrant": "refugee",
+          "commander": "commander", "leader": "commander", "official": "official", "pilot": "pilot"}
 PEOPLE = {"soldier": "troop", "troop": "troop", "serviceman": "troop", "servicemen": "troop", "fighter": "troop",
           "person": "people", "people": "people", "civilian": "civilian", "child": "child", "children": "child"}
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
@@ -231,6 +241,7 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             if heads:
                 counted = PEOPLE.get(heads[-1].lemma_.lower(), heads[-1].lemma_.lower())
                 noun = heads[-1].text
+        who = GROUPS.get(head.lemma_.lower()) if head is not None and head.i != last.i else None
         if (counted is None or counted in PERSON_NOUNS or counted in PEOPLE.values()) and not _does_other(last):
             outcome = _outcome(sent, last.i)
             if outcome:
@@ -247,6 +258,6 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
         out.append(QuantityMention(
             start=span.start_char, end=span.end_char, text=span.text, low=low, high=high,
             value=sum(values) / len(values), values=values, qualifier=qualifier, counted=counted, noun=noun,
-            context=_context(sent, skip, last.i),
+            context=_context(sent, skip, last.i), who=who,
         ))
     return out
