@@ -90,9 +90,18 @@ class Newsweave:
 
     def export(self, output: str | Path | None, format: str = "json", story_ids: list[int] | None = None,
                dossier: bool = True) -> str | None:
-        """json: articles and stories (with dossiers); jsonl and parquet: one row per article."""
+        """json: articles and stories (with dossiers); jsonl and parquet: one row per article; html: one
+        self-contained page with the stories, their dossiers and their articles."""
         from newsweave.report.export import write
 
+        if format == "html":
+            from newsweave.web import render_report
+
+            text = render_report(self, story_ids)
+            if output in (None, "-"):
+                return text
+            Path(output).write_text(text, encoding="utf-8")
+            return None
         return write(self.document(story_ids, dossier and format == "json"), output, format)
 
     def show(self, story_id: int) -> str:

@@ -98,13 +98,13 @@ def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = 
 
 @app.command()
 def export(db: DbOption = None,
-           format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or parquet")] = "json",
+           format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl, parquet or html")] = "json",
            output: Annotated[Optional[str], typer.Option("--output", "-o", help="File (default: stdout)")] = None,
            story: Annotated[Optional[list[int]], typer.Option("--story", help="Only these stories")] = None,
            dossier: Annotated[bool, typer.Option("--dossier/--no-dossier",
                                                  help="Add facts, quotes, timeline, summary, coverage to stories (json)")] = True,
            ) -> None:
-    """Export articles and stories (json), or one row per article (jsonl, parquet)."""
+    """Export articles and stories (json), one row per article (jsonl, parquet), or a self-contained HTML report."""
     with _open(db) as nw:
         try:
             text = nw.export(output, format, story or None, dossier)
@@ -113,6 +113,26 @@ def export(db: DbOption = None,
             raise typer.Exit(2)
     if text is not None:
         typer.echo(text, nl=False)
+
+
+@app.command()
+def serve(db: DbOption = None,
+          host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default)")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port")] = 8000) -> None:
+    """Browse stories, dossiers and articles in a local web UI (JSON API under /api, schema at /docs)."""
+    import uvicorn
+
+    from newsweave.api import default_db
+    from newsweave.web import create_app
+
+    path = db or default_db()
+    try:
+        app_ = create_app(path)
+    except FileNotFoundError as e:
+        err.print(str(e))
+        raise typer.Exit(1)
+    console.print(f"newsweave: http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 @app.command()

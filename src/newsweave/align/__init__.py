@@ -73,7 +73,7 @@ def _ordinal(value: str | None) -> int | None:
 def _fmt(v: float) -> str:
     if math.isinf(v):
         return "∞"
-    v = round(v, 6)
+    v = round(v, 3)
     return f"{v:,.0f}" if abs(v - round(v)) < 1e-6 else f"{v:,.1f}"
 
 

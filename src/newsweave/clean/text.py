@@ -40,6 +40,8 @@ def _title_score(line: Line, repeats: int) -> float:
     n = len(WORDS.findall(line.text))
     if not 3 <= n <= 30 or line.text.endswith((".", ":", ",")) or meta.find_date(line.text):
         return 0.0
+    if re.search(r"\w{2}[.!?][\"”’)]?\s+\S", line.text):
+        return 0.0  # a sentence ends inside it: body text, not a headline
     return 1.0 + min(n, 12) / 12 + (1.0 if repeats > 1 else 0.0)
 
 

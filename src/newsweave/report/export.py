@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsweave.api import Newsweave
 
-FORMATS = ("json", "jsonl", "parquet")
+FORMATS = ("json", "jsonl", "parquet")  # html: newsweave.web.render_report
 
 
 def article_record(article, link) -> dict:
@@ -56,7 +56,8 @@ def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: b
 def write(document: dict, output: str | Path | None, format: str) -> str | None:
     """Write to `output` (a path), or return the text when output is None or "-" (not for parquet)."""
     if format not in FORMATS:
-        raise ValueError(f"unknown format '{format}' (choose from {', '.join(FORMATS)})")
+        choices = ", ".join(FORMATS + ("html",))
+        raise ValueError(f"unknown format '{format}' (choose from {choices})")
     if format == "parquet":
         if output in (None, "-"):
             raise ValueError("parquet needs an output file (-o FILE)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,9 +36,13 @@ class Store:
         version = self.schema_version
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                statement = ""
+                for piece in script.split(";"):  # whole statements only: a trigger body holds ";" too
+                    statement += piece + ";"
+                    if sqlite3.complete_statement(statement):
+                        if statement.strip(" \n;"):
+                            self.db.execute(statement)
+                        statement = ""
                 self.db.execute(f"PRAGMA user_version={number}")
 
     @contextmanager
@@ -201,6 +206,20 @@ class Store:
     def story(self, story_id: int) -> Story | None:
         found = self.stories([story_id])
         return found[0] if found else None
+
+    def search_stories(self, query: str) -> set[int]:
+        """Stories with an article whose title or text matches every word of `query` (SQLite FTS5)."""
+        words = [w for w in re.findall(r"\w+", query)]
+        if not words:
+            return set(self.story_ids())
+        match = " ".join('"' + w.replace('"', "") + '"' for w in words)  # quoted: never FTS syntax
+        rows = self.db.execute(
+            "SELECT DISTINCT a.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+            "WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL", (match,))
+        return {r[0] for r in rows}
+
+    def cached_dossiers(self) -> dict[int, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT story_id, data FROM dossiers")}
 
     # -- dossier caches -------------------------------------------------------------------------
     def cached_facts(self, ids: list[str]) -> dict[str, tuple[str, str]]:

@@ -1,0 +1,96 @@
+"""The local web UI and its JSON API. Read-only over articles and stories; the only writes are the
+dossier caches, filled the first time a story is looked at."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import HTMLResponse
+
+from newsweave.api import Newsweave
+from newsweave.options import Options
+from newsweave.web import views
+from newsweave.web.templating import environment
+
+
+SortKey = Literal["recent", "size", "sources", "conflicts"]
+
+
+def web_url(target: str, anchor: str | None = None) -> str:
+    """Links between pages: an article id, or "story:N"."""
+    path = f"/story/{target.split(':', 1)[1]}" if target.startswith("story:") else f"/article/{quote(target)}"
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
+    if not Path(db).exists():
+        raise FileNotFoundError(f"no store at {db}")
+    app = FastAPI(title="newsweave", description="Stories, dossiers and articles of a newsweave store.")
+
+    def open_store() -> Newsweave:
+        return Newsweave(db, options)  # one connection per request: requests run on several threads
+
+    def page(template: str, **context) -> HTMLResponse:
+        return HTMLResponse(environment().get_template(template).render(url=web_url, **context))
+
+    @app.get("/api/stories", summary="Stories, searched, filtered and sorted")
+    def api_stories(q: str = "", sort: SortKey = "recent", outlet: str = "",
+                    since: str = "", until: str = "") -> list[dict]:
+        with open_store() as nw:
+            return views.story_rows(nw, q, sort, outlet, since, until)
+
+    @app.get("/api/stories/{story_id}", summary="One story with its dossier")
+    def api_story(story_id: int) -> dict:
+        with open_store() as nw:
+            v = views.story_view(nw, story_id)
+        if v is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return {k: val for k, val in v.items() if not k.endswith("_svg")}
+
+    @app.get("/api/articles/{article_id}", summary="One article with its extracted items")
+    def api_article(article_id: str) -> dict:
+        with open_store() as nw:
+            a = views.article_view(nw, article_id)
+        if a is None:
+            raise HTTPException(404, f"no article {article_id}")
+        art = a["article"]
+        return {"article": {k: getattr(art, k) for k in ("id", "source", "title", "outlet", "author", "published",
+                                                          "text", "story_id", "credited_origin")},
+                "copy_of": a["copy_link"].original_id if a["copy_link"] else None, "supports": a["supports"],
+                "highlights": [{"start": s, "kinds": seg["kinds"]} for s, seg in _starts(a["segments"]) if seg["kinds"]]}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = ""):
+        with open_store() as nw:
+            rows = views.story_rows(nw, q, sort, outlet, since, until)
+            names = views.outlets(nw)
+        return page("stories.html", rows=rows, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
+                    since=since, until=until)
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(story_id: int):
+        with open_store() as nw:
+            v = views.story_view(nw, story_id)
+        if v is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return page("story.html", v=v)
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(article_id: str):
+        with open_store() as nw:
+            a = views.article_view(nw, article_id)
+        if a is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return page("article.html", a=a)
+
+    return app
+
+
+def _starts(segments: list[dict]):
+    pos = 0
+    for seg in segments:
+        yield pos, seg
+        pos += len(seg["text"])

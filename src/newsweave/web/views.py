@@ -1,0 +1,151 @@
+"""What the pages show, as plain data: shared by the web UI, its JSON API and the self-contained HTML report.
+
+Nothing here writes HTML by hand: templates (autoescaped) do, so article text is always shown as text.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from newsweave.api import Newsweave
+from newsweave.dossier import outlet_label
+from newsweave.facts import facts_from_json
+
+SORTS = {"recent": "most recent", "size": "most articles", "sources": "most independent sources",
+         "conflicts": "most conflicts"}
+
+
+def story_rows(nw: Newsweave, query: str = "", sort: str = "recent", outlet: str = "", since: str = "",
+               until: str = "") -> list[dict]:
+    """The story list: searched (FTS5), filtered by outlet and date, sorted. Conflict counts come from
+    dossiers already built (a story whose dossier was never built counts none)."""
+    stories = nw.stories()
+    if query.strip():
+        hits = nw.store.search_stories(query)
+        stories = [s for s in stories if s.id in hits]
+    if outlet:
+        with_outlet = {r[0] for r in nw.store.db.execute(
+            "SELECT DISTINCT story_id FROM articles WHERE outlet = ? AND story_id IS NOT NULL", (outlet,))}
+        stories = [s for s in stories if s.id in with_outlet]
+    if since:
+        stories = [s for s in stories if (s.last_date or "") >= since]
+    if until:
+        stories = [s for s in stories if s.first_date and s.first_date <= until]
+    conflicts = {sid: sum(f["status"] == "conflict" for f in json.loads(data)["facts"])
+                 for sid, data in nw.store.cached_dossiers().items()}
+    rows = [{"id": s.id, "title": s.title or f"Story {s.id}", "articles": len(s.article_ids),
+             "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date,
+             "conflicts": conflicts.get(s.id, 0)} for s in stories]
+    key = {"recent": lambda r: (r["last_date"] or "", r["id"]), "size": lambda r: (r["articles"], r["id"]),
+           "sources": lambda r: (r["independent_sources"], r["articles"]),
+           "conflicts": lambda r: (r["conflicts"], r["independent_sources"])}[sort if sort in SORTS else "recent"]
+    return sorted(rows, key=key, reverse=True)
+
+
+def outlets(nw: Newsweave) -> list[str]:
+    return [r[0] for r in nw.store.db.execute(
+        "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]
+
+
+def story_view(nw: Newsweave, story_id: int) -> dict | None:
+    story = nw.story(story_id)
+    if story is None:
+        return None
+    dossier = nw.dossier(story_id)
+    links = nw.copy_links()
+    articles = nw.articles(story_id)
+    label = {a.id: outlet_label(a) for a in articles}
+    members = [{"id": a.id, "label": label[a.id], "title": a.title, "published": a.published,
+                "copy_of": links[a.id].original_id if a.id in links else None,
+                "copy_method": links[a.id].method if a.id in links else None,
+                "copy_evidence": links[a.id].evidence if a.id in links else None} for a in articles]
+    return {"story": {"id": story.id, "title": story.title or f"Story {story.id}", "articles": len(articles),
+                      "independent_sources": story.independent_sources, "first_date": story.first_date,
+                      "last_date": story.last_date},
+            "articles": members, "labels": label, **dossier,
+            "lineage_svg": lineage(members), "timeline_svg": timeline_chart(dossier["timeline"])}
+
+
+def lineage(members: list[dict]) -> dict:
+    """Copy lineage as positioned boxes and arrows (copy -> original), drawn by the template as SVG."""
+    roots = [m for m in members if not m["copy_of"]]
+    nodes, edges, row_h = {}, [], 44
+    for i, root in enumerate(roots):
+        nodes[root["id"]] = {"x": 10, "y": 10 + i * row_h, **root}
+    extra = len(roots)
+    for m in members:
+        if m["copy_of"]:
+            nodes[m["id"]] = {"x": 330, "y": 10 + extra * row_h, **m}
+            extra += 1
+    for m in members:
+        if m["copy_of"] and m["copy_of"] in nodes:
+            a, b = nodes[m["id"]], nodes[m["copy_of"]]
+            edges.append({"x1": a["x"], "y1": a["y"] + 15, "x2": b["x"] + 250, "y2": b["y"] + 15,
+                          "method": m["copy_method"], "direction": (m["copy_evidence"] or {}).get("direction", "")})
+    return {"nodes": list(nodes.values()), "edges": edges, "height": 20 + max(extra, 1) * row_h}
+
+
+def timeline_chart(timeline: list[dict]) -> dict:
+    """Dated events on a time axis: x from the date, one row per event."""
+    def ordinal(value: str) -> int:
+        parts = (value + "-01-01").split("-")[:3]
+        return date(int(parts[0]), int(parts[1]), int(parts[2])).toordinal()
+
+    if not timeline:
+        return {"points": [], "height": 0}
+    days = [ordinal(t["date"]) for t in timeline]
+    lo, hi = min(days), max(days)
+    width = 560
+    points = [{"x": 20 + (d - lo) / max(hi - lo, 1) * width, "y": 20 + i * 22, "date": t["date"],
+               "label": t["event"] or "event", "sources": len(t["sources"])} for i, (d, t) in enumerate(zip(days, timeline))]
+    return {"points": points, "height": 40 + len(points) * 22, "start": timeline[0]["date"], "end": timeline[-1]["date"]}
+
+
+def article_view(nw: Newsweave, article_id: str) -> dict | None:
+    article = nw.article(article_id)
+    if article is None:
+        return None
+    cached = nw.store.cached_facts([article_id])
+    if not cached and article.story_id is not None:
+        nw.dossier(article.story_id)
+        cached = nw.store.cached_facts([article_id])
+    facts = facts_from_json(cached[article_id][1]) if cached else None
+    spans = []
+    if facts:
+        spans += [(q.start, q.end, "quantity", q.text) for q in facts.quantities]
+        spans += [(d.start, d.end, "date", d.date) for d in facts.dates]
+        spans += [(q.start, q.end, "quote", q.speaker or "") for q in facts.quotes]
+        spans += [(e.start, e.end, "entity", e.entity) for e in facts.entities]
+    link = nw.copy_links().get(article_id)
+    supports = []
+    if article.story_id is not None:
+        for fact in nw.dossier(article.story_id)["facts"]:
+            if any(article_id in v["article_ids"] for v in fact["variants"]):
+                supports.append({"id": fact["id"], "status": fact["status"], "statement": fact["statement"]})
+    return {"article": article, "label": outlet_label(article), "segments": highlight(article.text, spans),
+            "raw_lines": removed_lines(article.raw, article.text), "copy_link": link, "supports": supports}
+
+
+def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
+    """Cut the text at every span boundary; each piece lists the kinds of items covering it and, where an
+    item starts, an anchor id "e-START-END" that evidence links point to."""
+    cuts = sorted({0, len(text)} | {s for s, _, _, _ in spans} | {e for _, e, _, _ in spans})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [(s, e, kind, note) for s, e, kind, note in spans if s <= a and b <= e]
+        anchors = [f"e-{s}-{e}" for s, e, _, _ in covering if s == a]
+        out.append({"text": text[a:b], "kinds": sorted({k for _, _, k, _ in covering}),
+                    "notes": sorted({n for _, _, _, n in covering if n}), "anchors": anchors})
+    return out
+
+
+def removed_lines(raw: str, text: str, limit: int = 200_000) -> list[dict]:
+    """The raw input line by line, each marked kept or removed by the cleaner."""
+    kept = {line.strip() for line in text.splitlines() if line.strip()}
+    out = []
+    for line in raw[:limit].splitlines():
+        stripped = line.strip()
+        if stripped:
+            out.append({"text": stripped, "kept": stripped in kept or any(stripped in k for k in kept)
+                        if len(stripped) > 20 else stripped in kept})
+    return out

@@ -1,0 +1,178 @@
+"""The web UI, its JSON API and the HTML report, over a real HTTP server on 127.0.0.1 and in a real browser
+(Debian's chromium driven by Playwright). Screenshots are kept in test-artifacts/."""
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from newsweave import Newsweave
+from newsweave.web import create_app
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+HOSTILE_TITLE = "Harbour <b onmouseover=alert(4)>warehouse</b> fire"
+HOSTILE = ("A fire broke out at the harbour warehouse on Monday and burned for hours before crews put it out, "
+           "officials said. <script>window.__xss = 1; alert(1)</script>\n"
+           "Witnesses described thick smoke over the docks <img src=x onerror=\"window.__xss = 2; alert(2)\"> "
+           "while 12 people were treated for smoke inhalation at the city hospital.\n"
+           "The port authority posted updates at <a href=\"javascript:alert(3)\">the harbour page</a> and "
+           "{{ 7*7 }} {% raw %} ${7*7} through the evening, a spokesman said.\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def store(seeds, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("web")
+    (folder / "in").mkdir()
+    for f in seeds.iterdir():
+        shutil.copy(f, folder / "in" / f.name)
+    record = {"title": HOSTILE_TITLE, "text": HOSTILE, "url": "javascript:alert(5)", "outlet": "<i>Port News</i>"}
+    (folder / "in" / "hostile.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = folder / "web.db"
+    with Newsweave(db) as nw:
+        nw.ingest([folder / "in"])
+        hostile = next(a for a in nw.articles() if "hostile.jsonl" in a.source)
+        seed_story = next(s for s in nw.stories() if len(s.article_ids) == 5)
+    return {"db": db, "hostile": hostile, "seed_story": seed_story.id, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(create_app(store["db"]), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not uv.started:
+        assert time.time() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def watched_page(browser, width=1200):
+    """A page that records dialogs (alert) and any request leaving 127.0.0.1 or the file system."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.dialogs, page.outside = [], []
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "file://", "data:", "about:"))
+            else page.outside.append(r.url))
+    return page
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_json_api_search_and_schema(server, store):
+    with httpx.Client(base_url=server, timeout=60) as http:
+        story = http.get(f"/api/stories/{store['seed_story']}").json()
+        assert any(f["status"] == "conflict" for f in story["facts"])
+        rows = http.get("/api/stories", params={"q": "Kursk regiment", "sort": "conflicts"}).json()
+        assert [r["id"] for r in rows] == [store["seed_story"]] and rows[0]["conflicts"] >= 1
+        assert http.get("/api/stories", params={"q": "zzzqqq"}).json() == []
+        assert http.get("/api/stories", params={"sort": "nonsense"}).status_code == 422
+        assert http.get("/api/stories/99999").status_code == 404
+        article = http.get(f"/api/articles/{store['hostile'].id}").json()
+        assert "<script>" in article["article"]["text"]
+        paths = http.get("/openapi.json").json()["paths"]
+        assert {"/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}"} <= set(paths)
+
+
+def test_story_list_to_story_to_evidence(server, store, browser):
+    page = watched_page(browser)
+    page.goto(server + "/")
+    page.fill("input[name=q]", "Kursk")
+    page.click("button[type=submit]")
+    page.click(f"a[href='/story/{store['seed_story']}']")
+    conflict = page.locator("tr[data-status=conflict]").first
+    assert conflict.locator(".badge").inner_text() == "CONFLICT"  # a word, not only a colour
+    assert "3,000" in conflict.inner_text() and "6,000" in conflict.inner_text()
+    assert page.locator("svg[aria-label^='Timeline']").count() == 1
+    assert page.locator("svg[aria-label='Copy lineage'] line").count() >= 1
+    shot(page, "story")
+    evidence = conflict.locator("a.evidence").first
+    target = evidence.get_attribute("href").split("#")[1]
+    evidence.click()
+    page.wait_for_url("**/article/**")
+    mark = page.locator(f"mark#{target}")
+    assert mark.count() == 1 and mark.inner_text().strip() in {"between 3,000 and 4,000", "over 6,000"}
+    assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == target
+    assert page.locator(".removed").count() >= 0 and page.locator("h2", has_text="Raw input").count() == 1
+    shot(page, "article")
+    assert not page.dialogs and not page.outside
+
+
+def test_untrusted_text_stays_text(server, store, browser):
+    page = watched_page(browser)
+    page.goto(f"{server}/article/{store['hostile'].id}")
+    page.goto(f"{server}/story/{store['hostile'].story_id}")
+    page.goto(f"{server}/?q=harbour")
+    page.goto(f"{server}/article/{store['hostile'].id}")
+    body = page.inner_text("main")
+    assert "<script>window.__xss = 1; alert(1)</script>" in body and "{{ 7*7 }}" in body and HOSTILE_TITLE in body
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("document.querySelectorAll('script, img, a[href^=javascript]').length") == 0
+    assert not page.dialogs
+
+
+def test_narrow_screen_and_keyboard(server, store, browser):
+    page = watched_page(browser, width=375)
+    page.goto(f"{server}/story/{store['seed_story']}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    shot(page, "story-375px")
+
+
+def test_html_report_is_self_contained(store, browser):
+    report = store["folder"] / "report.html"
+    with Newsweave(store["db"]) as nw:
+        nw.export(report, format="html")
+    html = report.read_text(encoding="utf-8")
+    assert "<script" not in html.replace("&lt;script", "")  # no script at all, and the hostile one escaped
+    page = watched_page(browser)
+    page.goto(report.as_uri())
+    assert page.locator(".badge.conflict").count() >= 1
+    assert page.evaluate("typeof window.__xss") == "undefined" and not page.dialogs and not page.outside
+    link = page.locator("tr[data-status=conflict] a.evidence").first
+    target = link.get_attribute("href")[1:]
+    link.click()
+    assert page.evaluate("location.hash") == f"#{target}" and page.locator(f"[id='{target}']").count() == 1
+    shot(page, "report")
