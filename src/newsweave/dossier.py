@@ -96,7 +96,7 @@ class DossierBuilder:
         articles = self.store.articles("story_id=?", (story_id,))
         if not articles:
             raise KeyError(f"no story {story_id}")
-        links = self.store.copy_links()
+        links = self.store.copy_links_for([a.id for a in articles])  # copies sit in their original's story
         roots = {a.id: root_of(a.id, links) for a in articles}
         bases = base_dates(articles, roots)
         key = sha1(json.dumps([FACTS_VERSION, self.options.spacy_model,

@@ -134,6 +134,16 @@ class Store:
         return row[0] if row else None
 
     # -- copies and stories ---------------------------------------------------------------------
+    def copy_links_for(self, ids: list[str]) -> dict[str, CopyLink]:
+        """Links whose copy is one of `ids`."""
+        out: dict[str, CopyLink] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i: i + 500]
+            for r in self.db.execute("SELECT article_id, original_id, method, evidence FROM copy_links "
+                                     f"WHERE article_id IN ({','.join('?' * len(part))})", part):
+                out[r[0]] = CopyLink(r[0], r[1], r[2], json.loads(r[3]))
+        return out
+
     def copy_links(self) -> dict[str, CopyLink]:
         rows = self.db.execute("SELECT article_id, original_id, method, evidence FROM copy_links")
         return {r[0]: CopyLink(r[0], r[1], r[2], json.loads(r[3])) for r in rows}
@@ -182,7 +192,6 @@ class Store:
         return out
 
     def stories(self, story_ids: list[int] | None = None) -> list[Story]:
-        links = self.copy_links()
         where, params = ("WHERE id IN (%s)" % ",".join("?" * len(story_ids)), story_ids) if story_ids else ("", [])
         members: dict[int, list[str]] = {}
         spans: dict[int, tuple[str | None, str | None]] = {}
@@ -194,6 +203,7 @@ class Store:
             if published:
                 lo, hi = spans.get(sid, (published, published))
                 spans[sid] = (min(lo, published), max(hi, published))
+        links = self.copy_links_for([a for ids in members.values() for a in ids]) if story_ids else self.copy_links()
         out = []
         for r in self.db.execute(f"SELECT id, title FROM stories {where} ORDER BY id", params):
             ids = members.get(r["id"], [])

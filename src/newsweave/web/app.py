@@ -48,7 +48,9 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
             v = views.story_view(nw, story_id)
         if v is None:
             raise HTTPException(404, f"no story {story_id}")
-        return {k: val for k, val in v.items() if not k.endswith("_svg")}
+        out = {k: val for k, val in v.items() if not k.endswith("_svg") and k not in ("all_facts", "hidden_facts",
+                                                                                      "coverage_facts")}
+        return dict(out, facts=v["all_facts"])
 
     @app.get("/api/articles/{article_id}", summary="One article with its extracted items")
     def api_article(article_id: str) -> dict:

@@ -11,6 +11,9 @@ from newsweave.api import Newsweave
 from newsweave.dossier import outlet_label
 from newsweave.facts import facts_from_json
 
+MAX_LINEAGE = 60  # boxes in the copy-lineage drawing
+MAX_SINGLE_FACTS = 60  # single-source facts listed on a story page
+MAX_COVERAGE_FACTS = 20  # facts (with two or more sources) in the coverage matrix
 SORTS = {"recent": "most recent", "size": "most articles", "sources": "most independent sources",
          "conflicts": "most conflicts"}
 
@@ -52,22 +55,32 @@ def story_view(nw: Newsweave, story_id: int) -> dict | None:
     if story is None:
         return None
     dossier = nw.dossier(story_id)
-    links = nw.copy_links()
     articles = nw.articles(story_id)
+    links = nw.store.copy_links_for([a.id for a in articles])
     label = {a.id: outlet_label(a) for a in articles}
     members = [{"id": a.id, "label": label[a.id], "title": a.title, "published": a.published,
                 "copy_of": links[a.id].original_id if a.id in links else None,
                 "copy_method": links[a.id].method if a.id in links else None,
                 "copy_evidence": links[a.id].evidence if a.id in links else None} for a in articles]
+    shown = [f for f in dossier["facts"] if f["status"] != "single"]
+    singles = [f for f in dossier["facts"] if f["status"] == "single"]
+    shown += singles[:MAX_SINGLE_FACTS]  # a large story has thousands; the JSON API has them all
+    columns = [f for f in shown if len(f["sources"]) > 1][:MAX_COVERAGE_FACTS]
     return {"story": {"id": story.id, "title": story.title or f"Story {story.id}", "articles": len(articles),
                       "independent_sources": story.independent_sources, "first_date": story.first_date,
                       "last_date": story.last_date},
-            "articles": members, "labels": label, **dossier,
+            "articles": members, "labels": label, **dossier, "facts": shown, "all_facts": dossier["facts"],
+            "hidden_facts": len(dossier["facts"]) - len(shown), "coverage_facts": columns,
+            "coverage_rows": [(outlet, [f["id"] in set(c["reports"]) for f in columns])
+                              for outlet, c in dossier["coverage"].items()],
             "lineage_svg": lineage(members), "timeline_svg": timeline_chart(dossier["timeline"])}
 
 
 def lineage(members: list[dict]) -> dict:
     """Copy lineage as positioned boxes and arrows (copy -> original), drawn by the template as SVG."""
+    # only copy groups are drawn (at most MAX_LINEAGE boxes); every article is listed below the drawing
+    originals = {m["copy_of"] for m in members if m["copy_of"]}
+    members = [m for m in members if m["copy_of"] or m["id"] in originals][:MAX_LINEAGE]
     roots = [m for m in members if not m["copy_of"]]
     nodes, edges, row_h = {}, [], 44
     for i, root in enumerate(roots):

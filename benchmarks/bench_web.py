@@ -1,0 +1,73 @@
+"""Page render times on a 10,000-article store: the story list and a story page, over real HTTP.
+
+    python benchmarks/bench_web.py ../shared/data [--articles 10000]
+
+Builds the store as bench_ingest.py does, builds the dossier of the largest story, starts the server on
+127.0.0.1, and prints the median and worst of 20 requests per page (after one warm-up request each).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_ingest import page, texts  # noqa: E402
+
+from newsweave import Newsweave  # noqa: E402
+from newsweave.web import create_app  # noqa: E402
+
+
+def timed(client: httpx.Client, path: str, n: int = 20) -> dict:
+    client.get(path)
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        assert client.get(path).status_code == 200
+        times.append((time.perf_counter() - start) * 1000)
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--articles", type=int, default=10000)
+    args = ap.parse_args()
+    rng = random.Random(7)
+    base = texts(Path(args.data))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for i in range(args.articles):
+            (folder / f"{i:06d}.txt").write_text(page(base[i % len(base)], rng, i // len(base)), encoding="utf-8")
+        db = Path(tmp) / "web.db"
+        with Newsweave(db) as nw:
+            nw.ingest([folder])
+            biggest = max(nw.stories(), key=lambda s: len(s.article_ids))
+            start = time.perf_counter()
+            nw.dossier(biggest.id)
+            first = time.perf_counter() - start
+        server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=8771, log_level="warning"))
+        threading.Thread(target=server.run, daemon=True).start()
+        while not server.started:
+            time.sleep(0.05)
+        with httpx.Client(base_url="http://127.0.0.1:8771", timeout=120) as client:
+            result = {"articles": args.articles, "largest_story_articles": len(biggest.article_ids),
+                      "first_dossier_seconds": round(first, 1),
+                      "story_list": timed(client, "/"), "story_list_search": timed(client, "/?q=killed&sort=size"),
+                      "story_page": timed(client, f"/story/{biggest.id}")}
+        server.should_exit = True
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
