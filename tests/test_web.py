@@ -109,6 +109,12 @@ def test_json_api_search_and_schema(server, store):
         assert http.get("/api/stories", params={"q": "zzzqqq"}).json() == []
         assert http.get("/api/stories", params={"sort": "nonsense"}).status_code == 422
         assert http.get("/api/stories/99999").status_code == 404
+        by_outlet = http.get("/api/stories", params={"outlet": "<i>Port News</i>"}).json()
+        assert [r["id"] for r in by_outlet] == [store["hostile"].story_id]
+        assert store["seed_story"] in [r["id"] for r in http.get("/api/stories", params={"since": "2025-12-14"}).json()]
+        assert store["seed_story"] not in [r["id"] for r in http.get("/api/stories", params={"until": "2025-01-01"}).json()]
+        sizes = [r["articles"] for r in http.get("/api/stories", params={"sort": "size"}).json()]
+        assert sizes == sorted(sizes, reverse=True) and sizes[0] == 5
         article = http.get(f"/api/articles/{store['hostile'].id}").json()
         assert "<script>" in article["article"]["text"]
         paths = http.get("/openapi.json").json()["paths"]
@@ -141,10 +147,10 @@ def test_story_list_to_story_to_evidence(server, store, browser):
 
 def test_untrusted_text_stays_text(server, store, browser):
     page = watched_page(browser)
-    page.goto(f"{server}/article/{store['hostile'].id}")
-    page.goto(f"{server}/story/{store['hostile'].story_id}")
-    page.goto(f"{server}/?q=harbour")
-    page.goto(f"{server}/article/{store['hostile'].id}")
+    for path in (f"/story/{store['hostile'].story_id}", "/?q=harbour", f"/article/{store['hostile'].id}"):
+        page.goto(server + path)
+        page.mouse.move(200, 200)
+        assert page.evaluate("document.querySelectorAll('script, img, i, b, a[href^=javascript]').length") == 0, path
     body = page.inner_text("main")
     assert "<script>window.__xss = 1; alert(1)</script>" in body and "{{ 7*7 }}" in body and HOSTILE_TITLE in body
     assert page.evaluate("typeof window.__xss") == "undefined"
