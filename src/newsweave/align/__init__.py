@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsweave.align.groups import components, constrained_groups, context_similarity
+from newsweave.align.rules import same_fact_allowed
 from newsweave.align.summary import summarise
 from newsweave.facts import same_name
 from newsweave.facts.quotes import MIN_WORDS
 from newsweave.records import Article, ArticleFacts
 
-MAX_RATIO = 10.0  # figures further apart than this are about different things, not a disagreement
 MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
-MAX_DAYS_APART = 1  # articles published further apart report different moments of a story
 SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving the same figure
 QUOTE_OVERLAP = 0.6  # share of the shorter quote's words found in the longer one
 
@@ -63,6 +64,11 @@ def _place(name: str) -> str:
     return " ".join(words) or name.lower()
 
 
+def _codes_of(values: list) -> np.ndarray:
+    table: dict = {}
+    return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int64)
+
+
 def _ordinal(value: str | None) -> int | None:
     try:
         return date.fromisoformat(value[:10]).toordinal() if value else None
@@ -79,12 +85,11 @@ def _fmt(v: float) -> str:
 
 def _quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
     items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted]
-    n = len(items)
+    if not items:
+        return []
     score = context_similarity([q.context for _, q in items])
-    for i in range(n):  # the same figure for the same thing is strong evidence of the same fact
-        for j in range(n):
-            if items[i][1].values == items[j][1].values and items[i][1].qualifier == items[j][1].qualifier:
-                score[i, j] += SAME_FIGURE_BONUS
+    figure = _codes_of([(q.qualifier, tuple(q.values)) for _, q in items])
+    score += SAME_FIGURE_BONUS * (figure[:, None] == figure[None, :])  # the same figure: strong evidence
 
     places, when = _anchors(items, facts)
     roots_naming: dict[str, set[str]] = {}
@@ -94,34 +99,27 @@ def _quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> li
     n_roots = len({src.root for src in sources.values()})
     # places most sources name (the country, the city of the story) say nothing about which incident
     distinctive = [{p for p in ps if len(roots_naming[p]) * 2 < n_roots} for ps in places]
+    day = {aid: _ordinal(src.article.published) for aid, src in sources.items()}
+    ok = same_fact_allowed(
+        [q.counted for _, q in items], [q.who for _, q in items], [tuple(q.values) for _, q in items],
+        [q.value for _, q in items], distinctive, when,
+        [np.nan if day[aid] is None else day[aid] for aid, _ in items],
+        [sources[aid].root for aid, _ in items], [sources[aid].article.outlet or None for aid, _ in items])
 
-    def allowed(i: int, j: int) -> bool:
-        (ai, a), (aj, b) = items[i], items[j]
-        if a.counted != b.counted or (a.who and b.who and a.who != b.who):
-            return False  # "two children killed" and "three fighters killed" are different counts
-        if (a.who is None) != (b.who is None) and a.values != b.values:
-            return False  # "two children" against "13 civilians": a part of the dead, not a rival toll
-        if distinctive[i] and distinctive[j] and not distinctive[i] & distinctive[j]:
-            return False  # the same kind of count in different places: different incidents
-        if when[i] and when[j] and not when[i] & when[j]:
-            return False  # dated to different days in their own sentences
-        lo, hi = sorted((max(a.value, 1e-9), max(b.value, 1e-9)))
-        if hi / lo > MAX_RATIO:
-            return False
-        da, db = days.get(ai), days.get(aj)
-        if da is not None and db is not None and abs(da - db) > MAX_DAYS_APART:
-            return False  # figures published days apart are updates or other events, not a disagreement
-        if a.values == b.values:
-            return True
-        # one source (or one outlet, in another article) giving two different figures for one kind of thing
-        # is speaking of two things, or updating itself: not a disagreement between sources
-        return sources[ai].root != sources[aj].root and not (
-            sources[ai].article.outlet and sources[ai].article.outlet == sources[aj].article.outlet)
+    def grouped() -> list[list[int]]:
+        """Average linkage can only join items linked by at least one allowed pair at the threshold:
+        group within those connected parts, each small."""
+        _, part = connected_components(csr_matrix(ok & (score >= MIN_CONTEXT)), directed=False)
+        out = []
+        for label in np.unique(part):
+            members = np.flatnonzero(part == label)
+            for g in constrained_groups(len(members), score[np.ix_(members, members)],
+                                        ok[np.ix_(members, members)], MIN_CONTEXT):
+                out.append(sorted(int(members[m]) for m in g))
+        return sorted(out)
 
-    days = {aid: _ordinal(src.article.published) for aid, src in sources.items()}
-    ok = np.array([[allowed(i, j) for j in range(n)] for i in range(n)], dtype=bool).reshape(n, n)
     out = []
-    for group in constrained_groups(n, score, ok, MIN_CONTEXT):
+    for group in grouped():
         members = [items[i] for i in group]
         variants: dict[tuple, dict] = {}
         per_source: dict[str, tuple[float, float, str, list[float]]] = {}

@@ -41,7 +41,8 @@ def components(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
 def constrained_groups(n: int, score: np.ndarray, allowed: np.ndarray, threshold: float) -> list[list[int]]:
     """Average-linkage grouping: merge the two groups with the highest mean pair score while it reaches
     `threshold`, and only if every pair across them is `allowed` (a boolean matrix; a hard rule, as in
-    complete linkage), so chaining cannot join two items that may not be together."""
+    complete linkage), so chaining cannot join two items that may not be together.
+    Each row keeps its best partner, so a merge costs one pass over the groups, not over all pairs."""
     if n == 0:
         return []
     sums = score.astype(float).copy()
@@ -50,17 +51,37 @@ def constrained_groups(n: int, score: np.ndarray, allowed: np.ndarray, threshold
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
     members = [[i] for i in range(n)]
+    mean = np.where(ok, sums, -np.inf)
+    best = mean.argmax(axis=1)
+    best_val = mean[np.arange(n), best]
     while True:
-        mean = np.where(ok & alive[:, None] & alive[None, :], sums / np.outer(size, size), -np.inf)
-        a, b = np.unravel_index(np.argmax(mean), mean.shape)
-        if mean[a, b] < threshold:
+        a = int(np.argmax(np.where(alive, best_val, -np.inf)))
+        if not alive[a] or best_val[a] < threshold:
             break
+        b = int(best[a])
         sums[a, :] += sums[b, :]
         sums[:, a] += sums[:, b]
         ok[a, :] &= ok[b, :]
-        ok[:, a] &= ok[:, b]
+        ok[:, a] = ok[a, :]
         ok[a, a] = False
         size[a] += size[b]
         alive[b] = False
         members[a] += members[b]
+        row = np.where(ok[a] & alive, sums[a] / (size[a] * size), -np.inf)
+        row[a] = -np.inf
+        mean[a, :] = row
+        mean[:, a] = row
+        mean[b, :] = -np.inf
+        mean[:, b] = -np.inf
+        best_val[b] = -np.inf
+        # rows whose best partner was a or b look again; the others only compare with the new group a
+        stale = np.flatnonzero(alive & ((best == a) | (best == b)))
+        for i in stale:
+            best[i] = int(mean[i].argmax())
+            best_val[i] = mean[i, best[i]]
+        better = alive & (row > best_val)
+        best[better] = a
+        best_val[better] = row[better]
+        best[a] = int(row.argmax())
+        best_val[a] = row[best[a]]
     return [sorted(members[i]) for i in range(n) if alive[i]]
