@@ -9,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from newsweave.records import ArticleFacts
 
 if TYPE_CHECKING:
-    from newsweave.align import Source
+    from newsweave.align.source import Source
 
 SUPPORT = 0.3  # cosine at which another source's sentence counts as saying the same
 REDUNDANT = 0.45  # cosine at which a candidate repeats a sentence already chosen

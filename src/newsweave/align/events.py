@@ -1,0 +1,62 @@
+"""Dates and names across sources: the timeline of a story, and the organisations, units and events that
+several sources name."""
+from __future__ import annotations
+
+from newsweave.align.groups import components, context_similarity
+from newsweave.align.quantities import MIN_CONTEXT
+from newsweave.align.source import Source, clip
+from newsweave.facts import same_name
+from newsweave.records import ArticleFacts
+
+ENTITY_FACT_LABELS = {"ORG", "FAC", "EVENT"}  # the organisations, units and events a story is about
+
+
+def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts], texts: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    items = [(f.article_id, d) for f in facts for d in f.dates]
+    sim = context_similarity([d.context for _, d in items])
+
+    def linked(i: int, j: int) -> bool:
+        (_, a), (_, b) = items[i], items[j]
+        return a.date == b.date and (a.event == b.event or sim[i, j] >= MIN_CONTEXT)
+
+    timeline, out = [], []
+    for group in components(len(items), linked):
+        members = [items[i] for i in group]
+        roots = sorted({sources[aid].root for aid, _ in members})
+        aid, first = min(members, key=lambda m: (m[1].sentence[1] - m[1].sentence[0]))
+        sentence = texts[aid][first.sentence[0]: first.sentence[1]].strip()
+        evidence = [{"article_id": a, "start": d.start, "end": d.end} for a, d in members]
+        timeline.append({"date": first.date, "granularity": first.granularity, "event": first.event,
+                         "text": clip(sentence, 240), "article_ids": sorted({a for a, _ in members}),
+                         "sources": roots, "relative": any(d.relative for _, d in members), "evidence": evidence})
+        status = "agreed" if len(roots) > 1 else "single"
+        out.append({"kind": "date", "status": status,
+                    "rule": f"{len(roots)} independent sources date it {first.date}" if len(roots) > 1 else "one independent source",
+                    "statement": f"{first.event or 'event'} on {first.date}", "sources": roots,
+                    "variants": [{"value": d.date, "text": d.text, "article_ids": [a],
+                                  "evidence": [{"article_id": a, "start": d.start, "end": d.end}]} for a, d in members]})
+    timeline.sort(key=lambda t: (t["date"], -len(t["sources"])))
+    return timeline, out
+
+
+def entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
+    """Named organisations, units and events that several independent sources name: agreed facts of who."""
+    items = [(f.article_id, e) for f in facts for e in f.entities if e.label in ENTITY_FACT_LABELS]
+    names = sorted({e.entity for _, e in items})  # compare each distinct name once, not each mention
+
+    out = []
+    for group in components(len(names), lambda i, j: same_name(names[i], names[j])):
+        chosen = {names[i] for i in group}
+        members = [(aid, e) for aid, e in items if e.entity in chosen]
+        roots = sorted({sources[aid].root for aid, _ in members})
+        if len(roots) < 2:
+            continue
+        name = max((e.entity for _, e in members), key=len)
+        out.append({"kind": "entity", "status": "agreed", "rule": f"{len(roots)} independent sources name it",
+                    "statement": name, "sources": roots,
+                    "variants": [{"value": name, "text": members[0][1].text,
+                                  "article_ids": sorted({aid for aid, _ in members}),
+                                  "evidence": [{"article_id": aid, "start": e.start, "end": e.end}
+                                               for aid, e in members]}]})
+    return out
+

@@ -1,0 +1,147 @@
+"""Figures across sources: group the mentions that state the same count, then decide agreed, range or
+conflict from the intervals their qualifiers allow."""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from newsweave.align.groups import constrained_groups, context_similarity
+from newsweave.align.rules import same_fact_allowed
+from newsweave.align.source import Source, sources_label
+from newsweave.records import ArticleFacts
+
+MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
+SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving the same figure
+
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _anchors(items, facts: list[ArticleFacts]) -> tuple[list[set[str]], list[set[str]]]:
+    """For each item, the places named and the days given in its own sentence."""
+    by_id = {f.article_id: f for f in facts}
+    places, when = [], []
+    for aid, q in items:
+        f = by_id[aid]
+        sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+        places.append({_place(e.entity) for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]})
+        when.append({d.date for d in f.dates if d.granularity == "day" and sent[0] <= d.start < sent[1]})
+    return places, when
+
+
+PLACE_NOISE = {"eastern", "western", "northern", "southern", "northeastern", "northwestern", "southeastern",
+               "southwestern", "northeast", "northwest", "southeast", "southwest", "central", "the", "province",
+               "city", "countryside", "district", "region", "town", "village", "neighbourhood", "neighborhood"}
+
+
+def _place(name: str) -> str:
+    """ "northwest Idlib province" and "Idlib" are one place for telling incidents apart."""
+    words = [w for w in re.split(r"[^\w-]+", name.lower()) if w and w not in PLACE_NOISE]
+    return " ".join(words) or name.lower()
+
+
+def _codes_of(values: list) -> np.ndarray:
+    table: dict = {}
+    return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int64)
+
+
+def _ordinal(value: str | None) -> int | None:
+    try:
+        return date.fromisoformat(value[:10]).toordinal() if value else None
+    except ValueError:
+        return None
+
+
+def _fmt(v: float) -> str:
+    if math.isinf(v):
+        return "∞"
+    v = round(v, 3)
+    return f"{v:,.0f}" if abs(v - round(v)) < 1e-6 else f"{v:,.1f}"
+
+
+def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
+    items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted]
+    if not items:
+        return []
+    score = context_similarity([q.context for _, q in items])
+    figure = _codes_of([(q.qualifier, tuple(q.values)) for _, q in items])
+    score += SAME_FIGURE_BONUS * (figure[:, None] == figure[None, :])  # the same figure: strong evidence
+
+    places, when = _anchors(items, facts)
+    roots_naming: dict[str, set[str]] = {}
+    for k, (aid, _) in enumerate(items):
+        for p in places[k]:
+            roots_naming.setdefault(p, set()).add(sources[aid].root)
+    n_roots = len({src.root for src in sources.values()})
+    # places most sources name (the country, the city of the story) say nothing about which incident
+    distinctive = [{p for p in ps if len(roots_naming[p]) * 2 < n_roots} for ps in places]
+    day = {aid: _ordinal(src.article.published) for aid, src in sources.items()}
+    ok = same_fact_allowed(
+        [q.counted for _, q in items], [q.who for _, q in items], [tuple(q.values) for _, q in items],
+        [q.value for _, q in items], distinctive, when,
+        [np.nan if day[aid] is None else day[aid] for aid, _ in items],
+        [sources[aid].root for aid, _ in items], [sources[aid].article.outlet or None for aid, _ in items])
+
+    def grouped() -> list[list[int]]:
+        """Average linkage can only join items linked by at least one allowed pair at the threshold:
+        group within those connected parts, each small."""
+        _, part = connected_components(csr_matrix(ok & (score >= MIN_CONTEXT)), directed=False)
+        out = []
+        for label in np.unique(part):
+            members = np.flatnonzero(part == label)
+            for g in constrained_groups(len(members), score[np.ix_(members, members)],
+                                        ok[np.ix_(members, members)], MIN_CONTEXT):
+                out.append(sorted(int(members[m]) for m in g))
+        return sorted(out)
+
+    out = []
+    for group in grouped():
+        members = [items[i] for i in group]
+        variants: dict[tuple, dict] = {}
+        per_source: dict[str, tuple[float, float, str, list[float]]] = {}
+        for aid, q in members:
+            key = (q.qualifier, tuple(q.values), q.text.lower())
+            v = variants.setdefault(key, {"value": q.values[0] if len(q.values) == 1 else list(q.values),
+                                          "qualifier": q.qualifier, "low": q.low, "high": q.high,
+                                          "text": q.text, "article_ids": [], "evidence": []})
+            if aid not in v["article_ids"]:
+                v["article_ids"].append(aid)
+            v["evidence"].append({"article_id": aid, "start": q.start, "end": q.end})
+            per_source.setdefault(sources[aid].root, (q.low, q.high, q.text, q.values))
+        status, rule = _quantity_status(per_source, sources)
+        counted = members[0][1].counted
+        nouns = [q.noun for _, q in members if q.noun]
+        label = counted if counted in ("killed", "wounded", "killed or wounded") else (nouns[0] if nouns else counted)
+        if counted == "day":
+            label = "duration in days"
+        shown = sorted(variants.values(), key=lambda v: (-len(v["article_ids"]), v["low"]))
+        out.append({"kind": "quantity", "counted": counted, "status": status, "rule": rule,
+                    "statement": f"{label}: " + " / ".join(v["text"] for v in shown),
+                    "sources": sorted(per_source), "variants": shown})
+    return out
+
+
+def _quantity_status(per_source: dict, sources: dict[str, Source]) -> tuple[str, str]:
+    if len(per_source) == 1:
+        return "single", "one independent source"
+    lows = [lo for lo, _, _, _ in per_source.values()]
+    highs = [hi for _, hi, _, _ in per_source.values()]
+    values = {tuple(v) for _, _, _, v in per_source.values()}
+    n = len(per_source)
+    if max(lows) <= min(highs):
+        if len(values) == 1:
+            return "agreed", f"{n} independent sources give the same figure"
+        given = [x for _, _, _, v in per_source.values() for x in v]
+        return "range", (f"{n} independent sources give figures from {_fmt(min(given))} to {_fmt(max(given))}; "
+                         f"their qualifiers leave a common interval {_fmt(max(lows))}–{_fmt(min(highs))}")
+    # name one pair that cannot both be true: the highest floor against the lowest ceiling
+    (r_hi, lo_src), (r_lo, hi_src) = (max(per_source.items(), key=lambda kv: kv[1][0]),
+                                      min(per_source.items(), key=lambda kv: kv[1][1]))
+    return "conflict", (f"“{lo_src[2]}” ({sources_label(sources, r_hi)}) and “{hi_src[2]}” "
+                        f"({sources_label(sources, r_lo)}) cannot both be true: "
+                        f"one allows at least {_fmt(lo_src[0])}, the other at most {_fmt(hi_src[1])}")
