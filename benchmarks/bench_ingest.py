@@ -41,19 +41,24 @@ def page(body: str, rng: random.Random, variant: int) -> str:
     return "\n".join(CHROME_TOP + [""] + paragraphs + [""] + teasers + CHROME_BOTTOM) + "\n"
 
 
+def write_pages(data: Path, folder: Path, count: int) -> None:
+    """`count` scraped-page .txt files in `folder`, the same every run."""
+    rng = random.Random(7)
+    base = texts(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"{i:06d}.txt").write_text(page(base[i % len(base)], rng, i // len(base)), encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--workers", type=int, default=0, help="processes for per-document stages (0: one per core)")
     args = ap.parse_args()
-    rng = random.Random(7)
-    base = texts(Path(args.data))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
-        folder.mkdir()
-        for i in range(args.articles):
-            (folder / f"{i:06d}.txt").write_text(page(base[i % len(base)], rng, i // len(base)), encoding="utf-8")
+        write_pages(Path(args.data), folder, args.articles)
         start = time.perf_counter()
         with Newsweave(Path(tmp) / "bench.db", Options(workers=args.workers)) as nw:
             report = nw.ingest([folder])

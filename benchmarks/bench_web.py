@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import httpx
 import uvicorn
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_ingest import page, texts  # noqa: E402
+from bench_ingest import write_pages  # noqa: E402
 
 from newsweave import Newsweave  # noqa: E402
 from newsweave.web import create_app  # noqa: E402
@@ -42,13 +41,9 @@ def main() -> None:
     ap.add_argument("data")
     ap.add_argument("--articles", type=int, default=10000)
     args = ap.parse_args()
-    rng = random.Random(7)
-    base = texts(Path(args.data))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
-        folder.mkdir()
-        for i in range(args.articles):
-            (folder / f"{i:06d}.txt").write_text(page(base[i % len(base)], rng, i // len(base)), encoding="utf-8")
+        write_pages(Path(args.data), folder, args.articles)
         db = Path(tmp) / "web.db"
         with Newsweave(db) as nw:
             nw.ingest([folder])

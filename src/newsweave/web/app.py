@@ -36,6 +36,11 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
     def page(template: str, **context) -> HTMLResponse:
         return HTMLResponse(environment().get_template(template).render(url=web_url, **context))
 
+    def found(value, what: str):
+        if value is None:
+            raise HTTPException(404, f"no {what}")
+        return value
+
     @app.get("/api/stories", summary="Stories, searched, filtered and sorted")
     def api_stories(q: str = "", sort: SortKey = "recent", outlet: str = "",
                     since: str = "", until: str = "") -> list[dict]:
@@ -45,9 +50,7 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
     @app.get("/api/stories/{story_id}", summary="One story with its dossier")
     def api_story(story_id: int) -> dict:
         with open_store() as nw:
-            v = views.story_view(nw, story_id)
-        if v is None:
-            raise HTTPException(404, f"no story {story_id}")
+            v = found(views.story_view(nw, story_id), f"story {story_id}")
         out = {k: val for k, val in v.items() if not k.endswith("_svg") and k not in ("all_facts", "hidden_facts",
                                                                                       "coverage_facts")}
         return dict(out, facts=v["all_facts"])
@@ -55,9 +58,7 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
     @app.get("/api/articles/{article_id}", summary="One article with its extracted items")
     def api_article(article_id: str) -> dict:
         with open_store() as nw:
-            a = views.article_view(nw, article_id)
-        if a is None:
-            raise HTTPException(404, f"no article {article_id}")
+            a = found(views.article_view(nw, article_id), f"article {article_id}")
         art = a["article"]
         return {"article": {k: getattr(art, k) for k in ("id", "source", "title", "outlet", "author", "published",
                                                           "text", "story_id", "credited_origin")},
@@ -75,18 +76,12 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: int):
         with open_store() as nw:
-            v = views.story_view(nw, story_id)
-        if v is None:
-            raise HTTPException(404, f"no story {story_id}")
-        return page("story.html", v=v)
+            return page("story.html", v=found(views.story_view(nw, story_id), f"story {story_id}"))
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(article_id: str):
         with open_store() as nw:
-            a = views.article_view(nw, article_id)
-        if a is None:
-            raise HTTPException(404, f"no article {article_id}")
-        return page("article.html", a=a)
+            return page("article.html", a=found(views.article_view(nw, article_id), f"article {article_id}"))
 
     return app
 
