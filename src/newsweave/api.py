@@ -72,10 +72,11 @@ class Newsweave:
             self._dossiers = DossierBuilder(self.store, self.options)
         return self._dossiers
 
-    def prepare_dossiers(self, story_ids: list[int] | None = None) -> int:
+    def prepare_dossiers(self, story_ids: list[int] | None = None, progress=None) -> int:
         """Extract facts for every article of these stories (default: all) not yet extracted, using all cores.
-        Dossiers work without it; it makes building many of them at once faster."""
-        return self._dossier_builder().prepare(story_ids)
+        Dossiers work without it; it makes building many of them at once faster. `progress(done, total)`
+        is called after each batch of articles."""
+        return self._dossier_builder().prepare(story_ids, progress)
 
     def dossier(self, story_id: int) -> dict:
         """Facts with their status (agreed, range, conflict, single), quotes, timeline, summary and coverage

@@ -53,6 +53,14 @@ def _ingest(nw: Newsweave, paths: list[str], quiet: bool) -> int:
     return 1 if report.errors else 0
 
 
+def _prepare_dossiers(nw: Newsweave, story_ids: list[int] | None) -> None:
+    """Parse what the dossiers need first, with a progress bar: on a large store it is the long part."""
+    with Progress(TextColumn("[bold]reading facts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("facts", total=None)
+        nw.prepare_dossiers(story_ids, lambda done, total: bar.update(task, completed=done, total=total))
+
+
 @app.command()
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files or directories to read")], db: DbOption = None,
            quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary")] = False,
@@ -106,6 +114,8 @@ def export(db: DbOption = None,
            ) -> None:
     """Export articles and stories (json), one row per article (jsonl, parquet), or a self-contained HTML report."""
     with _open(db) as nw:
+        if format == "html" or (format == "json" and dossier):
+            _prepare_dossiers(nw, story or None)
         try:
             text = nw.export(output, format, story or None, dossier)
         except ValueError as e:

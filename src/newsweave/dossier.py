@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from newsweave.align import Source, build_dossier
@@ -54,7 +55,7 @@ class DossierBuilder:
             self._extractor = FactExtractor(self.options.spacy_model)
         return self._extractor
 
-    def prepare(self, story_ids: list[int] | None = None) -> int:
+    def prepare(self, story_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None) -> int:
         """Extract the facts of every article of these stories (all stories by default) that has none cached,
         in one stream spread over the worker processes. Returns how many articles were parsed."""
         where = "story_id IS NOT NULL" if story_ids is None else \
@@ -76,6 +77,8 @@ class DossierBuilder:
             part = todo[start: start + self.options.commit_every]
             fresh = self.extractor.extract_many([(a.id, a.text, bases[a.id]) for a in part], processes=processes)
             self.store.save_facts([(f.article_id, keys[f.article_id], facts_to_json(f)) for f in fresh])
+            if progress:
+                progress(start + len(part), len(todo))  # (done, total) articles
         return len(todo)
 
     def _key(self, base: str | None) -> str:
