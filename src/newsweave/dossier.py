@@ -16,7 +16,7 @@ from newsweave.options import Options
 from newsweave.records import Article, ArticleFacts, CopyLink, sha1
 from newsweave.store import Store
 
-FACTS_VERSION = "15"  # bump when extraction or alignment changes, so cached results are recomputed
+FACTS_VERSION = "16"  # bump when extraction or alignment changes, so cached results are recomputed
 
 
 def root_of(article_id: str, links: dict[str, CopyLink]) -> str:

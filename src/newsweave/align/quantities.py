@@ -41,7 +41,7 @@ PLACE_NOISE = {"eastern", "western", "northern", "southern", "northeastern", "no
 
 def _place(name: str) -> str:
     """ "northwest Idlib province" and "Idlib" are one place for telling incidents apart."""
-    words = [w for w in re.split(r"[^\w-]+", name.lower()) if w and w not in PLACE_NOISE]
+    words = [w for w in re.split(r"[^\w-]+", name.lower().replace(".", "")) if w and w not in PLACE_NOISE]
     return " ".join(words) or name.lower()
 
 
