@@ -16,7 +16,7 @@ from newsweave.options import Options
 from newsweave.records import Article, ArticleFacts, CopyLink, sha1
 from newsweave.store import Store
 
-FACTS_VERSION = "16"  # bump when extraction or alignment changes, so cached results are recomputed
+FACTS_VERSION = "18"  # bump when extraction or alignment changes, so cached results are recomputed
 
 
 def root_of(article_id: str, links: dict[str, CopyLink]) -> str:
@@ -32,7 +32,10 @@ def outlet_label(article: Article) -> str:
         return article.outlet
     if article.url:
         return article.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    return Path(article.source.split("@")[0].split(":")[0]).name or article.id
+    path, _, line = article.source.split("@")[0].rpartition(":")
+    if path and line.isdigit():  # a JSON line: the file name alone would name every article in it
+        return f"{Path(path).name}:{line}"
+    return Path(article.source.split("@")[0]).name or article.id
 
 
 def base_dates(articles: list[Article], roots: dict[str, str]) -> dict[str, str | None]:

@@ -23,6 +23,7 @@ def _words(text: str) -> set[str]:
 
 def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[list[dict], list[dict]]:
     items = [(f.article_id, q, _words(q.text)) for f in facts for q in f.quotes]
+    known_names = {e.entity for f in facts for e in f.entities if e.label in ("PERSON", "ORG")}
 
     def linked(i: int, j: int) -> bool:
         a, b = items[i], items[j]
@@ -35,8 +36,11 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
     for group in components(len(items), linked):
         members = [items[i] for i in group]
         speakers: list[tuple[str, str]] = [(sources[aid].root, q.speaker) for aid, q, _ in members if q.speaker]
+        # only named speakers can contradict each other: "her rep" and "Jack Ketsoyan" may be one person
+        named = [(root, s) for root, s in speakers if s in known_names]
+        pool = named or speakers
         names: list[str] = []
-        for _, s in speakers:
+        for _, s in pool:
             if not any(same_name(s, n) for n in names):
                 names.append(s)
         longest = max(members, key=lambda m: len(m[1].text))[1]
@@ -44,14 +48,14 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
         article_ids = sorted({aid for aid, _, _ in members})
         speaker = None
         if names:  # the name most sources use, written out in full
-            top = max(names, key=lambda n: sum(same_name(n, s) for _, s in speakers))
-            speaker = max((s for _, s in speakers if same_name(top, s)), key=len)
+            top = max(names, key=lambda n: sum(same_name(n, s) for _, s in pool))
+            speaker = max((s for _, s in pool if same_name(top, s)), key=len)
         quotes.append({"speaker": speaker, "text": longest.text, "direct": longest.direct,
                        "channel": next((q.channel for _, q, _ in members if q.channel), None),
                        "article_ids": article_ids, "sources": roots,
                        "evidence": [{"article_id": aid, "start": q.start, "end": q.end} for aid, q, _ in members]})
-        if len(names) > 1:
-            by_name = {n: sorted({r for r, s in speakers if same_name(n, s)}) for n in names}
+        if named and len(names) > 1:
+            by_name = {n: sorted({r for r, s in named if same_name(n, s)}) for n in names}
             status, rule = "conflict", "the same words are given to different speakers: " + "; ".join(
                 f"{n} ({', '.join(sources_label(sources, r) for r in rs)})" for n, rs in by_name.items())
         elif len(roots) > 1:

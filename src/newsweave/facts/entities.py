@@ -10,6 +10,7 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "gen", "general", "col
           "president", "leader", "supreme", "premier", "chancellor", "minister", "prime", "foreign", "defense",
           "defence", "secretary", "senator", "sen", "rep", "governor", "gov", "mayor", "king", "queen", "prince",
           "pope", "chairman", "commander", "spokesman", "spokeswoman", "spokesperson", "the", "north", "south"}
+EDGE_PUNCT = "\"'“”‘’«»()[],.;:!?-–— "  # never part of a name's ends
 PRONOUNS = {"he", "she", "him", "her", "his"}
 
 
@@ -45,7 +46,7 @@ def extract_entities(doc) -> list[EntityMention]:
     def canonical(text: str, label: str) -> str:
         key = name_tokens(text)
         if label != "PERSON":
-            return re.sub(r"^(?:the|The)\s+|['’]s$", "", text).strip()
+            return re.sub(r"^(?:the|The)\s+|['’]s$", "", text.strip(EDGE_PUNCT)).strip(EDGE_PUNCT + " ")
         owners = [f for f in full if set(key) <= set(f)]
         owner = owners[0] if len(owners) == 1 else key
         return _display(surface.get(owner, text))
@@ -54,6 +55,7 @@ def extract_entities(doc) -> list[EntityMention]:
 
 
 def _display(text: str) -> str:
+    text = text.strip(EDGE_PUNCT)
     return re.sub(r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)", "", re.sub(r"['’]s$", "", text)).strip()
 
 

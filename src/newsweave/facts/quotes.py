@@ -50,12 +50,20 @@ def _name(tok, entities: list[EntityMention], before: int) -> tuple[str | None, 
     if tok.lower_ in PRONOUNS:
         ref = resolve_pronoun(entities, before)
         return (ref.entity, (tok.idx, tok.idx + len(tok))) if ref else (None, None)
+    if tok.pos_ == "PRON":
+        return None, None  # "it", "they": nobody in particular
+    for appos in (c for c in tok.children if c.dep_ == "appos"):  # "her rep, Jack Ketsoyan, said"
+        for e in entities:
+            if e.start <= appos.idx < e.end and e.label in ("PERSON", "ORG"):
+                return e.entity, (e.start, e.end)
     words = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("compound", "amod")][-6:]
     if not words:
         return None, None
     start, end = words[0].idx, words[-1].idx + len(words[-1])
-    for e in entities:  # "South Korea's Yonhap news agency": prefer the named person or organisation
-        if start <= e.start and e.end <= end and e.label in ("PERSON", "ORG"):
+    text = tok.doc.text
+    for e in entities:  # "South Korea's Yonhap news agency": the named organisation, not its owner's name
+        if start <= e.start and e.end <= end and e.label in ("PERSON", "ORG") and \
+                not text[e.end: e.end + 2] in ("'s", "’s"):
             return e.entity, (e.start, e.end)
     return tok.doc.text[start:end], (start, end)
 
