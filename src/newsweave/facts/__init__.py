@@ -3,6 +3,8 @@ into the cleaned text. Stage contract: (article text, base date) in, ArticleFact
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
 from newsweave.facts.dates import extract_dates, parse_base
@@ -17,6 +19,7 @@ __all__ = ["FactExtractor", "facts_from_json", "facts_to_json", "name_tokens", "
 
 class FactExtractor:
     def __init__(self, model: str = DEFAULT_MODEL):
+        self.model = model
         self.nlp = load(model)
         self.stats = StageStats("facts")
 
@@ -25,9 +28,22 @@ class FactExtractor:
 
     def extract_many(self, items: list[tuple[str, str, str | None]], batch_size: int = 16,
                      processes: int = 1) -> list[ArticleFacts]:
-        """items: (article id, cleaned text, base date); spaCy parses them as one stream, in `processes`
-        worker processes when asked (worth it from a few dozen articles on)."""
-        docs = self.nlp.pipe((text for _, text, _ in items), batch_size=batch_size, n_process=processes)
+        """items: (article id, cleaned text, base date); spaCy parses them as one stream. With `processes`
+        > 1 the items are split among forked workers that parse and extract alike, so only the small
+        results travel back (worth it from a few dozen articles on)."""
+        if processes > 1 and len(items) >= 2 * processes:
+            share = -(-len(items) // (processes * 4))  # a few chunks per worker keeps them all busy
+            chunks = [items[i: i + share] for i in range(0, len(items), share)]
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                  else "spawn")
+            with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker,
+                                     initargs=(self.model,)) as pool:
+                done = [f for part in pool.map(_extract_chunk, chunks) for f in part]
+            for f in done:
+                for name in ("entities", "quantities", "dates", "quotes"):
+                    self.stats.add(name, len(getattr(f, name)))
+            return done
+        docs = self.nlp.pipe((text for _, text, _ in items), batch_size=batch_size)
         return [self.from_doc(aid, doc, base) for (aid, _, base), doc in zip(items, docs)]
 
     def from_doc(self, article_id: str, doc, base_date: str | None) -> ArticleFacts:
@@ -39,6 +55,18 @@ class FactExtractor:
             self.stats.add(name, len(items))
         return ArticleFacts(article_id, base_date, entities, quantities, dates, quotes,
                             [(s.start_char, s.end_char) for s in doc.sents])
+
+
+_worker: FactExtractor | None = None
+
+
+def _init_worker(model: str) -> None:
+    global _worker
+    _worker = FactExtractor(model)
+
+
+def _extract_chunk(items: list[tuple[str, str, str | None]]) -> list[ArticleFacts]:
+    return _worker.extract_many(items)
 
 
 def facts_to_json(facts: ArticleFacts) -> str:
