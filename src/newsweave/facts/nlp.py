@@ -21,7 +21,7 @@ def load(model: str = DEFAULT_MODEL):
     return nlp
 
 
-# The small model misses numbered units ("North Korea's 528th Regiment of Engineers") or cuts them short.
+# The small model misses numbered units ("the army's 82nd Regiment of Engineers") or cuts them short.
 _UNIT_WORDS = ["regiment", "brigade", "division", "battalion", "corps", "army", "fleet", "squadron", "wing",
                "company", "platoon", "detachment", "group", "unit", "legion"]
 # ... and places written with a lower-case direction ("eastern Ghouta", "northwest Idlib")

@@ -61,7 +61,7 @@ def _name(tok, entities: list[EntityMention], before: int) -> tuple[str | None, 
         return None, None
     start, end = words[0].idx, words[-1].idx + len(words[-1])
     text = tok.doc.text
-    for e in entities:  # "South Korea's Yonhap news agency": the named organisation, not its owner's name
+    for e in entities:  # "France's AFP news agency": the named organisation, not its owner's name
         if start <= e.start and e.end <= end and e.label in ("PERSON", "ORG") and \
                 not text[e.end: e.end + 2] in ("'s", "’s"):
             return e.entity, (e.start, e.end)
