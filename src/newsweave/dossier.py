@@ -13,18 +13,10 @@ from pathlib import Path
 from newsweave.align import Source, build_dossier
 from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
 from newsweave.options import Options
-from newsweave.records import Article, ArticleFacts, CopyLink, sha1
-from newsweave.store import Store
+from newsweave.records import Article, ArticleFacts, sha1
+from newsweave.store import Store, root_of
 
 FACTS_VERSION = "18"  # bump when extraction or alignment changes, so cached results are recomputed
-
-
-def root_of(article_id: str, links: dict[str, CopyLink]) -> str:
-    seen = set()
-    while article_id in links and article_id not in seen:
-        seen.add(article_id)
-        article_id = links[article_id].original_id
-    return article_id
 
 
 def outlet_label(article: Article) -> str:
@@ -113,5 +105,6 @@ class DossierBuilder:
         sources = {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles}
         result = {"story_id": story_id, "independent_sources": len(set(roots.values())),
                   **build_dossier(sources, self.facts(articles, bases))}
-        self.store.save_dossier(story_id, key, json.dumps(result, ensure_ascii=False))
+        self.store.save_dossier(story_id, key, json.dumps(result, ensure_ascii=False),
+                                sum(f["status"] == "conflict" for f in result["facts"]))
         return result

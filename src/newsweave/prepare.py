@@ -5,7 +5,6 @@ The store and the cross-document steps stay in the parent process.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +15,7 @@ from newsweave.cluster import article_features
 from newsweave.dedup import MinHasher
 from newsweave.options import Options
 from newsweave.records import Article, RawDocument, sha1
+from newsweave.workers import process_pool
 
 
 def text_hash(text: str) -> str:
@@ -84,12 +84,7 @@ class PreparePool:
         if self.workers < 2 or len(jobs) < self.options.parallel_min_batch:
             return lambda: [self.local(doc, drop) for doc, drop in jobs]
         if self._pool is None:
-            # fork: workers inherit the loaded model and never re-run the caller's script (as spawn would
-            # in a script without a main guard); they touch no inherited lock, file or connection
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
-                                             initargs=(self.options,))
+            self._pool = process_pool(self.workers, _init_worker, (self.options,))
         running = self._pool.map(_prepare_in_worker, jobs, chunksize=16)
 
         def results() -> list[Prepared]:

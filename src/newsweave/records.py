@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def day_number(value: str | None) -> int | None:
+    """An ISO date ("2025-12-13", or longer) as a day count, for gaps between dates; None if unreadable."""
+    try:
+        return date.fromisoformat(value[:10]).toordinal() if value else None
+    except ValueError:
+        return None
 
 
 def sha1(text: str) -> str:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from newsweave.align.groups import constrained_groups, context_similarity
-from newsweave.align.rules import same_fact_allowed
+from newsweave.align.rules import codes, same_fact_allowed
 from newsweave.align.source import Source, sources_label
-from newsweave.records import ArticleFacts
+from newsweave.records import ArticleFacts, day_number
 
 MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
 SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving the same figure
@@ -45,18 +44,6 @@ def _place(name: str) -> str:
     return " ".join(words) or name.lower()
 
 
-def _codes_of(values: list) -> np.ndarray:
-    table: dict = {}
-    return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int64)
-
-
-def _ordinal(value: str | None) -> int | None:
-    try:
-        return date.fromisoformat(value[:10]).toordinal() if value else None
-    except ValueError:
-        return None
-
-
 def _fmt(v: float) -> str:
     if math.isinf(v):
         return "∞"
@@ -69,7 +56,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     if not items:
         return []
     score = context_similarity([q.context for _, q in items])
-    figure = _codes_of([(q.qualifier, tuple(q.values)) for _, q in items])
+    figure = codes([(q.qualifier, tuple(q.values)) for _, q in items])
     score += SAME_FIGURE_BONUS * (figure[:, None] == figure[None, :])  # the same figure: strong evidence
 
     places, when = _anchors(items, facts)
@@ -80,7 +67,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     n_roots = len({src.root for src in sources.values()})
     # places most sources name (the country, the city of the story) say nothing about which incident
     distinctive = [{p for p in ps if len(roots_naming[p]) * 2 < n_roots} for ps in places]
-    day = {aid: _ordinal(src.article.published) for aid, src in sources.items()}
+    day = {aid: day_number(src.article.published) for aid, src in sources.items()}
     ok = same_fact_allowed(
         [q.counted for _, q in items], [q.who for _, q in items], [tuple(q.values) for _, q in items],
         [q.value for _, q in items], distinctive, when,

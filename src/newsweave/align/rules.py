@@ -17,7 +17,7 @@ MAX_RATIO = 10.0  # figures further apart than this are about different things, 
 MAX_DAYS_APART = 1  # articles published further apart report different moments of a story
 
 
-def _codes(values: list[Hashable]) -> np.ndarray:
+def codes(values: list[Hashable]) -> np.ndarray:
     """Integer codes, -1 for None: equal values get equal codes."""
     table: dict = {}
     return np.array([-1 if v is None else table.setdefault(v, len(table)) for v in values])
@@ -37,8 +37,8 @@ def same_fact_allowed(counted: list[str], who: list[str | None], values: list[tu
                       places: list[set[str]], days_named: list[set[str]], published: list[float],
                       roots: list[str], outlets: list[str | None]) -> np.ndarray:
     """Boolean matrix: may mention i and mention j be one fact? (The diagonal is True.)"""
-    kind, group, figures = _codes(counted), _codes(who), _codes(values)
-    root, outlet = _codes(roots), _codes(outlets)
+    kind, group, figures = codes(counted), codes(who), codes(values)
+    root, outlet = codes(roots), codes(outlets)
     same_figures = figures[:, None] == figures[None, :]
     general = group < 0
     ok = kind[:, None] == kind[None, :]

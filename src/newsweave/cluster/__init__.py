@@ -7,8 +7,6 @@ frequencies kept in the store; dated articles further apart than `max_gap_days` 
 """
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
@@ -16,7 +14,7 @@ from sklearn.preprocessing import normalize
 
 from newsweave.cluster.features import DIM, article_features, unpack
 from newsweave.options import Options
-from newsweave.records import StageStats
+from newsweave.records import StageStats, day_number
 
 __all__ = ["DocumentFrequencies", "StoryClusterer", "article_features", "count_matrix"]
 
@@ -66,13 +64,6 @@ class DocumentFrequencies:
         return normalize(x)
 
 
-def _days(value: str | None) -> int | None:
-    try:
-        return date.fromisoformat(value).toordinal() if value else None
-    except ValueError:
-        return None
-
-
 class StoryClusterer:
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
@@ -109,7 +100,7 @@ class StoryClusterer:
         for start in range(0, len(new), chunk):
             part = new[start : start + chunk]
             vecs = (df.weigh(count_matrix([p[1] for p in part]), "words"), df.weigh(count_matrix([p[2] for p in part]), "anchors"))
-            dates = [_days(p[3]) for p in part]
+            dates = [day_number(p[3]) for p in part]
             labels = self._group(vecs, dates)
             best = self._best_stories(vecs, labels, dates, story_vecs, story_dates)
             for label in np.unique(labels):
@@ -144,7 +135,7 @@ class StoryClusterer:
                              shape=(len(story_ids), len(owner)))
         dates = []
         for sid in story_ids:
-            ds = [d for d in (_days(m[3]) for m in stories[sid]) if d is not None]
+            ds = [d for d in (day_number(m[3]) for m in stories[sid]) if d is not None]
             dates.append((min(ds), max(ds)) if ds else None)
         return (mean @ words, mean @ anchors), dates
 

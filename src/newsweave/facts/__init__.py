@@ -3,8 +3,6 @@ into the cleaned text. Stage contract: (article text, base date) in, ArticleFact
 from __future__ import annotations
 
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 
 from newsweave.facts.dates import extract_dates, parse_base
@@ -13,6 +11,7 @@ from newsweave.facts.nlp import DEFAULT_MODEL, load
 from newsweave.facts.quantities import extract_quantities
 from newsweave.facts.quotes import extract_quotes
 from newsweave.records import ArticleFacts, DateMention, EntityMention, QuantityMention, QuoteMention, StageStats
+from newsweave.workers import process_pool
 
 __all__ = ["FactExtractor", "facts_from_json", "facts_to_json", "name_tokens", "parse_base", "same_name"]
 
@@ -34,10 +33,7 @@ class FactExtractor:
         if processes > 1 and len(items) >= 2 * processes:
             share = -(-len(items) // (processes * 4))  # a few chunks per worker keeps them all busy
             chunks = [items[i: i + share] for i in range(0, len(items), share)]
-            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                                  else "spawn")
-            with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker,
-                                     initargs=(self.model,)) as pool:
+            with process_pool(processes, _init_worker, (self.model,)) as pool:
                 done = [f for part in pool.map(_extract_chunk, chunks) for f in part]
             for f in done:
                 for name in ("entities", "quantities", "dates", "quotes"):

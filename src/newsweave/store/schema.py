@@ -78,4 +78,9 @@ MIGRATIONS: list[str] = [
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
     END;
     """,
+    # 4: each cached dossier keeps its number of conflicts, for sorting story lists without reading it
+    """
+    DELETE FROM dossiers;
+    ALTER TABLE dossiers ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
+    """,
 ]

@@ -228,8 +228,9 @@ class Store:
             "WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL", (match,))
         return {r[0] for r in rows}
 
-    def cached_dossiers(self) -> dict[int, str]:
-        return {r[0]: r[1] for r in self.db.execute("SELECT story_id, data FROM dossiers")}
+    def conflict_counts(self) -> dict[int, int]:
+        """story id -> conflicts in its cached dossier (stories never looked at are missing)."""
+        return dict(self.db.execute("SELECT story_id, conflicts FROM dossiers").fetchall())
 
     # -- dossier caches -------------------------------------------------------------------------
     def cached_facts(self, ids: list[str]) -> dict[str, tuple[str, str]]:
@@ -249,9 +250,10 @@ class Store:
         row = self.db.execute("SELECT key, data FROM dossiers WHERE story_id=?", (story_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def save_dossier(self, story_id: int, key: str, data: str) -> None:
+    def save_dossier(self, story_id: int, key: str, data: str, conflicts: int) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data) VALUES (?,?,?)", (story_id, key, data))
+            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data, conflicts) VALUES (?,?,?,?)",
+                       (story_id, key, data, conflicts))
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self) -> int:
@@ -264,13 +266,15 @@ class Store:
             db.execute("UPDATE runs SET finished_at=datetime('now'), stats=? WHERE id=?", (json.dumps(stats), run_id))
 
 
+def root_of(article_id: str, links: dict[str, CopyLink]) -> str:
+    """The original an article copies, following copy links to the end (itself if it copies nothing)."""
+    seen = set()
+    while article_id in links and article_id not in seen:
+        seen.add(article_id)
+        article_id = links[article_id].original_id
+    return article_id
+
+
 def count_independent(article_ids: list[str], links: dict[str, CopyLink]) -> int:
     """Copies of one original count once: the number of distinct roots among the articles."""
-    roots = set()
-    for aid in article_ids:
-        seen = set()
-        while aid in links and aid not in seen:
-            seen.add(aid)
-            aid = links[aid].original_id
-        roots.add(aid)
-    return len(roots)
+    return len({root_of(aid, links) for aid in article_ids})

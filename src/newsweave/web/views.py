@@ -4,7 +4,6 @@ Nothing here writes HTML by hand: templates (autoescaped) do, so article text is
 """
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from newsweave.api import Newsweave
@@ -34,8 +33,7 @@ def story_rows(nw: Newsweave, query: str = "", sort: str = "recent", outlet: str
         stories = [s for s in stories if (s.last_date or "") >= since]
     if until:
         stories = [s for s in stories if s.first_date and s.first_date <= until]
-    conflicts = {sid: sum(f["status"] == "conflict" for f in json.loads(data)["facts"])
-                 for sid, data in nw.store.cached_dossiers().items()}
+    conflicts = nw.store.conflict_counts()
     rows = [{"id": s.id, "title": s.title or f"Story {s.id}", "articles": len(s.article_ids),
              "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date,
              "conflicts": conflicts.get(s.id, 0)} for s in stories]

@@ -1,0 +1,16 @@
+"""Worker processes for per-document work, started the same way everywhere.
+
+Forked where the system can fork: workers inherit the loaded models and never re-run the caller's script
+(as spawn would in a script without a main guard); they touch no inherited lock, file or connection.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+
+def process_pool(workers: int, initializer: Callable, initargs: tuple) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
