@@ -116,10 +116,9 @@ def article_view(nw: Newsweave, article_id: str) -> dict | None:
     article = nw.article(article_id)
     if article is None:
         return None
+    # the story's dossier first: building it extracts (or refreshes) this article's facts
+    dossier = nw.dossier(article.story_id) if article.story_id is not None else {"facts": []}
     cached = nw.store.cached_facts([article_id])
-    if not cached and article.story_id is not None:
-        nw.dossier(article.story_id)
-        cached = nw.store.cached_facts([article_id])
     facts = facts_from_json(cached[article_id][1]) if cached else None
     spans = []
     if facts:
@@ -127,12 +126,9 @@ def article_view(nw: Newsweave, article_id: str) -> dict | None:
         spans += [(d.start, d.end, "date", d.date) for d in facts.dates]
         spans += [(q.start, q.end, "quote", q.speaker or "") for q in facts.quotes]
         spans += [(e.start, e.end, "entity", e.entity) for e in facts.entities]
-    link = nw.copy_links().get(article_id)
-    supports = []
-    if article.story_id is not None:
-        for fact in nw.dossier(article.story_id)["facts"]:
-            if any(article_id in v["article_ids"] for v in fact["variants"]):
-                supports.append({"id": fact["id"], "status": fact["status"], "statement": fact["statement"]})
+    link = nw.store.copy_links_for([article_id]).get(article_id)
+    supports = [{"id": f["id"], "status": f["status"], "statement": f["statement"]} for f in dossier["facts"]
+                if any(article_id in v["article_ids"] for v in f["variants"])]
     return {"article": article, "label": outlet_label(article), "segments": highlight(article.text, spans),
             "raw_lines": removed_lines(article.raw, article.text), "copy_link": link, "supports": supports}
 
