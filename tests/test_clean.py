@@ -19,6 +19,8 @@ def test_dates_in_common_forms():
     assert find_date("Pyongyang – Dec. 14, 2025 :")[0] == "2025-12-14"
     assert find_date("Thursday 29 July 2004 08. 23 BST")[0] == "2004-07-29"
     assert find_date("posted 2020-01-05")[0] == "2020-01-05"
+    assert find_date("05 / 02 / 2013")[0] == "2013-05-02"  # month first, as in US English
+    assert find_date("27/11/2005")[0] == "2005-11-27"  # unless the first number cannot be a month
     assert find_date("February 30, 2020") is None
     assert find_date("no date here") is None
 

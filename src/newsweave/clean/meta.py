@@ -13,7 +13,7 @@ DATE_PATTERNS = [
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), "ymd"),
     (re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I), "mdy"),
     (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})\s+(?P<y>(?:19|20)\d\d)\b", re.I), "dmy"),
-    (re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b"), "slash"),
+    (re.compile(r"\b(?P<m>\d{1,2}) ?/ ?(?P<d>\d{1,2}) ?/ ?(?P<y>(?:19|20)\d\d)\b"), "slash"),  # "05 / 02 / 2013"
 ]
 
 CREDIT_LINES = [
@@ -43,7 +43,10 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     kind, m = best
     try:
         month = int(m["m"]) if kind in ("ymd", "slash") else MONTHS[m["mon"].lower().rstrip(".")[:3]]
-        value = date(int(m["y"]), month, int(m["d"]))
+        day = int(m["d"])
+        if kind == "slash" and month > 12 >= day:  # month first as in US English, unless it cannot be
+            month, day = day, month
+        value = date(int(m["y"]), month, day)
     except (ValueError, KeyError):
         return None
     return value.isoformat(), m.start(), m.end()
