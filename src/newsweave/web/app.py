@@ -16,7 +16,7 @@ from newsweave.web import views
 from newsweave.web.templating import environment
 
 
-SortKey = Literal["recent", "size", "sources", "conflicts"]
+SortKey = Literal[tuple(views.SORTS)]  # the sorts the story list offers, one list for page and API
 
 
 def web_url(target: str, anchor: str | None = None) -> str:
