@@ -79,6 +79,31 @@ def test_same_quote_different_speakers_is_a_conflict(fx):
     assert len(quotes) == 1 and quotes[0]["status"] == "conflict"
 
 
+def test_an_organisation_and_its_director_do_not_contradict(fx):
+    d = dossier_of(fx, ["“A bomber blew himself up near the bakery in the city centre,” said Rami Abdel Rahman, "
+                        "head of the Syrian Observatory for Human Rights.",
+                        "“A bomber blew himself up near the bakery in the city centre,” the Syrian Observatory for "
+                        "Human Rights said.",
+                        "“A bomber blew himself up near the bakery in the city centre,” said Abdel Rahman."])
+    quotes = [f for f in d["facts"] if f["kind"] == "quote"]
+    assert len(quotes) == 1 and quotes[0]["status"] == "agreed" and len(quotes[0]["sources"]) == 3
+
+
+def test_one_name_spelled_two_ways_does_not_contradict(fx):
+    d = dossier_of(fx, ["“The convoy was hit twice at the entrance of the village,” said Ahmed Hezballah.",
+                        "“The convoy was hit twice at the entrance of the village,” said Ahmed Hezbollah."])
+    quotes = [f for f in d["facts"] if f["kind"] == "quote"]
+    assert len(quotes) == 1 and quotes[0]["status"] == "agreed"
+
+
+def test_claims_sharing_stock_words_stay_apart(fx):
+    d = dossier_of(fx, ["The Observatory said that 31 people were killed and more than 60 were wounded in the town.",
+                        "The United Nations says the war has killed more than 220000 people and wounded at least 1 million.",
+                        "The committees said 27 people were killed and many others were wounded in the town."])
+    claims = [f for f in d["facts"] if f["kind"] == "claim"]
+    assert len(claims) == 3 and not any(f["status"] == "conflict" for f in claims)
+
+
 def test_seed_story_dossier(seeds, db):
     with Newsweave(db) as nw:
         nw.ingest([seeds])
@@ -119,3 +144,12 @@ def test_seed_story_dossier(seeds, db):
                 if fact["kind"] != "entity":
                     assert articles[e["article_id"]].text[e["start"]:e["end"]].lower() == v["text"].lower()
     assert set(d["coverage"]) == {a.source.rsplit("/", 1)[-1] for a in articles.values()}
+
+
+def test_a_pronoun_guess_does_not_accuse_a_source(fx):
+    d = dossier_of(fx, ["Observatory head Rami Abdel Rahman said the market was hit. Bashar Karim runs the town. "
+                        "“At least 11 people were killed including two children,” he said.",
+                        "Observatory head Rami Abdel Rahman said the market was hit. "
+                        "“At least 11 people were killed including two children,” he said."])
+    quotes = [f for f in d["facts"] if f["kind"] == "quote"]
+    assert quotes and not any(f["status"] == "conflict" for f in quotes)

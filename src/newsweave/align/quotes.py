@@ -1,42 +1,87 @@
 """Quotes across sources: the same words quoted by several sources are one quote; the same words given to
-different speakers are a conflict."""
+different people are a conflict."""
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
+import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from newsweave.align.groups import components
+from newsweave.align.groups import constrained_groups
 from newsweave.align.source import Source, clip, sources_label
 from newsweave.facts import same_name
-from newsweave.facts.quotes import MIN_WORDS
+from newsweave.facts.entities import name_tokens
 from newsweave.records import ArticleFacts
 
 QUOTE_OVERLAP = 0.6  # share of the shorter quote's words found in the longer one
+CLAIM_OVERLAP = 0.75  # reported speech is paraphrased less often than it shares stock words ("killed", "people")
+SAME_WORDS = 0.8  # two texts given to different people must be nearly the same words to contradict
+MIN_QUOTE_WORDS, MIN_CLAIM_WORDS = 3, 5  # fewer content words say too little to be recognised elsewhere
+SIMILAR_NAME = 0.8  # "Hezballah" and "Hezbollah": one name spelled two ways
 
 
-def _words(text: str) -> set[str]:
-    """Content words of a quote, crudely singular: enough to see the same words quoted twice."""
+def _words(text: str) -> tuple[set[str], set[str]]:
+    """Content words of a quote, crudely singular, and its numbers: "27 killed" is not "31 killed"."""
     toks = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", text)}
-    return {w for w in toks if w not in ENGLISH_STOP_WORDS and len(w) > 1}
+    numbers = set(re.findall(r"\d+", text.replace(",", "")))
+    return {w for w in toks if w not in ENGLISH_STOP_WORDS and len(w) > 1}, numbers
+
+
+def similar_name(a: str, b: str) -> bool:
+    if same_name(a, b):
+        return True
+    return SequenceMatcher(None, " ".join(name_tokens(a)), " ".join(name_tokens(b))).ratio() >= SIMILAR_NAME
+
+
+def _overlaps(sets: list[set[str]], numbers: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Share of the smaller word set found in the other, for every pair, and whether the numbers of the one
+    with fewer words all appear in the other."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, s in enumerate(sets):
+        for w in s:
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    n = len(sets)
+    x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
+    shared = (x @ x.T).toarray()
+    size = np.array([len(s) for s in sets], dtype=float)
+    smaller = np.minimum(size[:, None], size[None, :])
+    overlap = np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0)
+    nums_ok = np.ones((n, n), dtype=bool)
+    with_numbers = [i for i, s in enumerate(numbers) if s]
+    for i in with_numbers:  # few items carry numbers; a loop over them is cheap
+        for j in range(n):
+            few, many = (i, j) if size[i] <= size[j] else (j, i)
+            nums_ok[i, j] = nums_ok[j, i] = numbers[few] <= numbers[many]
+    return overlap, nums_ok
 
 
 def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[list[dict], list[dict]]:
-    items = [(f.article_id, q, _words(q.text)) for f in facts for q in f.quotes]
+    items = [(f.article_id, q, *_words(q.text)) for f in facts for q in f.quotes]
     known_names = {e.entity for f in facts for e in f.entities if e.label in ("PERSON", "ORG")}
-
-    def linked(i: int, j: int) -> bool:
-        a, b = items[i], items[j]
-        if a[1].direct != b[1].direct:
-            return False
-        small, big = sorted((a[2], b[2]), key=len)
-        return len(small) >= MIN_WORDS and len(small & big) >= QUOTE_OVERLAP * len(small)
+    people = {(f.article_id, e.entity) for f in facts for e in f.entities if e.label == "PERSON"}
+    n = len(items)
+    if n == 0:
+        return [], []
+    overlap, nums_ok = _overlaps([it[2] for it in items], [it[3] for it in items])
+    direct = np.array([it[1].direct for it in items])
+    size = np.array([len(it[2]) for it in items])
+    need = np.where(direct, QUOTE_OVERLAP, CLAIM_OVERLAP)
+    min_words = np.where(direct, MIN_QUOTE_WORDS, MIN_CLAIM_WORDS)
+    linked = ((direct[:, None] == direct[None, :]) & nums_ok
+              & (overlap >= np.maximum(need[:, None], need[None, :]))
+              & (np.minimum(size[:, None], size[None, :]) >= min_words[:, None]))
+    # every pair in a group must be linked: no chain of shared stock words joins unrelated statements
+    groups = constrained_groups(n, overlap, linked, QUOTE_OVERLAP)
 
     quotes, facts_out = [], []
-    for group in components(len(items), linked):
+    for group in groups:
         members = [items[i] for i in group]
-        speakers: list[tuple[str, str]] = [(sources[aid].root, q.speaker) for aid, q, _ in members if q.speaker]
-        # only named speakers can contradict each other: "her rep" and "Jack Ketsoyan" may be one person
+        speakers: list[tuple[str, str]] = [(sources[aid].root, q.speaker) for aid, q, *_ in members if q.speaker]
+        # only named speakers can differ: "her rep" and "Jack Ketsoyan" may be one person
         named = [(root, s) for root, s in speakers if s in known_names]
         pool = named or speakers
         names: list[str] = []
@@ -44,27 +89,66 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
             if not any(same_name(s, n) for n in names):
                 names.append(s)
         longest = max(members, key=lambda m: len(m[1].text))[1]
-        roots = sorted({sources[aid].root for aid, _, _ in members})
-        article_ids = sorted({aid for aid, _, _ in members})
+        roots = sorted({sources[aid].root for aid, *_ in members})
+        article_ids = sorted({aid for aid, *_ in members})
         speaker = None
         if names:  # the name most sources use, written out in full
             top = max(names, key=lambda n: sum(same_name(n, s) for _, s in pool))
             speaker = max((s for _, s in pool if same_name(top, s)), key=len)
         quotes.append({"speaker": speaker, "text": longest.text, "direct": longest.direct,
-                       "channel": next((q.channel for _, q, _ in members if q.channel), None),
+                       "channel": next((q.channel for _, q, *_ in members if q.channel), None),
                        "article_ids": article_ids, "sources": roots,
-                       "evidence": [{"article_id": aid, "start": q.start, "end": q.end} for aid, q, _ in members]})
-        if named and len(names) > 1:
-            by_name = {n: sorted({r for r, s in named if same_name(n, s)}) for n in names}
-            status, rule = "conflict", "the same words are given to different speakers: " + "; ".join(
-                f"{n} ({', '.join(sources_label(sources, r) for r in rs)})" for n, rs in by_name.items())
+                       "evidence": [{"article_id": aid, "start": q.start, "end": q.end} for aid, q, *_ in members]})
+        disagreeing = _speaker_conflict(sources, [items[i] for i in group], group, overlap, people)
+        if disagreeing:
+            status, rule = "conflict", "the same words are given to different people: " + "; ".join(
+                f"{name} ({', '.join(sources_label(sources, r) for r in rs)})" for name, rs in disagreeing.items())
         elif len(roots) > 1:
             status, rule = "agreed", f"{len(roots)} independent sources quote it" + (f", all from {speaker}" if speaker else "")
         else:
             status, rule = "single", "one independent source"
         variants = [{"value": q.speaker, "text": q.text, "article_ids": [aid],
-                     "evidence": [{"article_id": aid, "start": q.start, "end": q.end}]} for aid, q, _ in members]
+                     "evidence": [{"article_id": aid, "start": q.start, "end": q.end}]} for aid, q, *_ in members]
         kind = "quote" if longest.direct else "claim"
         facts_out.append({"kind": kind, "status": status, "rule": rule, "sources": roots,
                           "statement": f"{speaker or 'unattributed'}: “{clip(longest.text)}”", "variants": variants})
     return quotes, facts_out
+
+
+def _named_there(text: str, q) -> bool:
+    """The article writes the speaker's name at the quote: a "he said" resolved to the last person named is
+    a guess, good enough to show, not to accuse a source of misquoting."""
+    if q.speaker_span is None:
+        return False
+    written = set(name_tokens(text[q.speaker_span[0]:q.speaker_span[1]]))
+    return bool(written & set(name_tokens(q.speaker)))
+
+
+def _speaker_conflict(sources: dict[str, Source], members: list[tuple], index: list[int], overlap: np.ndarray,
+                      people: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """Names and the sources that give them, when independent sources each give nearly the same words to one
+    person and the people differ. A source naming two people for the words, an organisation ("the
+    Observatory" and its director) or a pronoun decides nothing."""
+    by_root: dict[str, list[tuple[int, str]]] = {}
+    for pos, (aid, q, *_) in zip(index, members):
+        if q.speaker and (aid, q.speaker) in people and _named_there(sources[aid].article.text, q):
+            by_root.setdefault(sources[aid].root, []).append((pos, q.speaker))
+    sole: dict[str, tuple[str, list[int]]] = {}
+    for root, said in by_root.items():
+        first = said[0][1]
+        if all(similar_name(first, s) for _, s in said):
+            sole[root] = (max((s for _, s in said), key=len), [p for p, _ in said])
+    names: dict[str, list[str]] = {}
+    for root, (name, _) in sole.items():
+        key = next((k for k in names if similar_name(k, name)), name)
+        names.setdefault(key, []).append(root)
+    if len(names) < 2:
+        return {}
+    groups = list(names.values())
+    for a in range(len(groups)):
+        for b in range(a + 1, len(groups)):
+            pa = [p for r in groups[a] for p in sole[r][1]]
+            pb = [p for r in groups[b] for p in sole[r][1]]
+            if overlap[np.ix_(pa, pb)].max() >= SAME_WORDS:
+                return {name: sorted(rs) for name, rs in names.items()}
+    return {}
