@@ -153,3 +153,24 @@ def test_a_pronoun_guess_does_not_accuse_a_source(fx):
                         "“At least 11 people were killed including two children,” he said."])
     quotes = [f for f in d["facts"] if f["kind"] == "quote"]
     assert quotes and not any(f["status"] == "conflict" for f in quotes)
+
+
+def test_parts_of_different_tolls_are_not_a_second_conflict(fx):
+    d = dossier_of(fx, ["An airstrike on the market killed 18 people including five children on Saturday.",
+                        "An airstrike on the market killed 15 people including four children on Saturday."])
+    assert [f["status"] for f in d["facts"] if f.get("counted") == "killed"] == ["conflict"]
+    parts = [f for f in d["facts"] if f.get("counted") == "killed (among them)"]
+    assert parts and not any(f["status"] == "conflict" for f in parts)
+
+
+def test_the_part_of_an_open_toll_is_open(fx):
+    d = dossier_of(fx, ["Rebel shelling of the western districts has killed at least 21 civilians including two children.",
+                        "Rebel shelling of the western districts has killed 38 civilians including 14 children."])
+    parts = [f for f in d["facts"] if f.get("counted") == "killed (among them)"]
+    assert len(parts) == 1 and parts[0]["status"] == "range"
+
+
+def test_rival_counts_of_other_things_need_the_same_context(fx):
+    d = dossier_of(fx, ["About 45 buses carrying 3000 people left Foua and Kefraya for the city.",
+                        "Another 11 buses carrying some 500 people left Madaya and Zabadani for the province."])
+    assert not any(f["status"] == "conflict" for f in d["facts"])

@@ -102,3 +102,8 @@ def test_every_offset_points_at_its_text(fx, seeds):
             assert article.text[item.start:item.end] == item.text
             checked += 1
     assert checked > 100
+
+
+def test_ages_in_months_and_weeks_are_not_counts(fx):
+    f = fx.extract("a", "She sat with her six-month-old son and a 3 week old baby when 40 people died.", "2017-04-15")
+    assert [q.text for q in f.quantities] == ["40"]

@@ -16,6 +16,13 @@ from newsweave.records import ArticleFacts, day_number
 
 MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
 SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving the same figure
+# Figures that cannot both be true stay one fact only if some rival pair shares more context than figures
+# that agree need: calling two sources contradictory is the stronger claim. Rival counts of things other than casualties
+# (buses, vehicles, towns) mostly count different things, so they need near-identical context.
+RIVAL_CONTEXT = 0.25
+DETAIL_RIVAL_CONTEXT = 0.6
+OUTCOMES = {"killed", "wounded", "killed or wounded"}
+PART = " (among them)"
 
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -42,6 +49,36 @@ def _place(name: str) -> str:
     """ "northwest Idlib province" and "Idlib" are one place for telling incidents apart."""
     words = [w for w in re.split(r"[^\w-]+", name.lower().replace(".", "")) if w and w not in PLACE_NOISE]
     return " ".join(words) or name.lower()
+
+
+def _wholes(items, facts: list[ArticleFacts]) -> list[tuple[float, float] | None]:
+    """For each part count ("including five children"), the interval of the whole it is part of ("18
+    people" before it in its sentence); None for other counts or when no whole is found."""
+    by_id = {f.article_id: f for f in facts}
+    wholes: list[tuple[float, float] | None] = []
+    for aid, q in items:
+        found = None
+        if q.counted.endswith(PART):
+            f = by_id[aid]
+            sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+            before = [w for w in f.quantities if w.counted == q.counted.removesuffix(PART) and sent[0] <= w.start < q.start]
+            if before:
+                found = (before[-1].low, before[-1].high)
+        wholes.append(found)
+    return wholes
+
+
+def _rival_wholes(wholes: list[tuple[float, float] | None]) -> np.ndarray:
+    """Pairs of part counts whose wholes ("18 people", "15 civilians") cannot both be true: a breakdown of
+    two different tolls is not a second disagreement."""
+    n = len(wholes)
+    out = np.zeros((n, n), dtype=bool)
+    parts = [i for i, w in enumerate(wholes) if w is not None]
+    for a in parts:
+        for b in parts:
+            (la, ha), (lb, hb) = wholes[a], wholes[b]
+            out[a, b] = la > hb or lb > ha
+    return out
 
 
 def _fmt(v: float) -> str:
@@ -74,6 +111,15 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
         [np.nan if day[aid] is None else day[aid] for aid, _ in items],
         [sources[aid].root for aid, _ in items], [sources[aid].article.outlet or None for aid, _ in items])
 
+    wholes = _wholes(items, facts)
+    low = np.array([q.low for _, q in items])
+    # the part of an open toll is open too: "at least 21 killed, including two children" says at least two
+    high = np.array([math.inf if w and math.isinf(w[1]) else q.high for (_, q), w in zip(items, wholes)])
+    rivals = (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])
+    outcome = np.array([q.counted.removesuffix(PART) in OUTCOMES for _, q in items])
+    need = np.where(outcome[:, None] & outcome[None, :], RIVAL_CONTEXT, DETAIL_RIVAL_CONTEXT)
+    ok &= ~_rival_wholes(wholes)
+
     def grouped() -> list[list[int]]:
         """Average linkage can only join items linked by at least one allowed pair at the threshold:
         group within those connected parts, each small."""
@@ -83,23 +129,31 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
             members = np.flatnonzero(part == label)
             for g in constrained_groups(len(members), score[np.ix_(members, members)],
                                         ok[np.ix_(members, members)], MIN_CONTEXT):
-                out.append(sorted(int(members[m]) for m in g))
+                g = members[g]
+                pairs = np.ix_(g, g)
+                if rivals[pairs].any() and not (rivals[pairs] & (score[pairs] >= need[pairs])).any():
+                    # no rival pair shares enough context to call it a contradiction: keep what agrees
+                    out += [sorted(int(g[m]) for m in h) for h in constrained_groups(
+                        len(g), score[pairs], ok[pairs] & ~rivals[pairs], MIN_CONTEXT)]
+                else:
+                    out.append(sorted(int(m) for m in g))
         return sorted(out)
 
     out = []
     for group in grouped():
         members = [items[i] for i in group]
+        ceiling = {id(items[i][1]): high[i] for i in group}
         variants: dict[tuple, dict] = {}
         per_source: dict[str, tuple[float, float, str, list[float]]] = {}
         for aid, q in members:
             key = (q.qualifier, tuple(q.values), q.text.lower())
             v = variants.setdefault(key, {"value": q.values[0] if len(q.values) == 1 else list(q.values),
-                                          "qualifier": q.qualifier, "low": q.low, "high": q.high,
+                                          "qualifier": q.qualifier, "low": q.low, "high": ceiling[id(q)],
                                           "text": q.text, "article_ids": [], "evidence": []})
             if aid not in v["article_ids"]:
                 v["article_ids"].append(aid)
             v["evidence"].append({"article_id": aid, "start": q.start, "end": q.end})
-            per_source.setdefault(sources[aid].root, (q.low, q.high, q.text, q.values))
+            per_source.setdefault(sources[aid].root, (q.low, ceiling[id(q)], q.text, q.values))
         status, rule = _quantity_status(per_source, sources)
         counted = members[0][1].counted
         nouns = [q.noun for _, q in members if q.noun]

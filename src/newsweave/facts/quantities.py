@@ -152,10 +152,11 @@ def _does_other(number) -> bool:
 
 
 def _is_age(text: str, span) -> bool:
-    """ "under the age of eight", "aged 12", "an 8-year-old": an age, not a count."""
+    """ "under the age of eight", "aged 12", "an 8-year-old", "her six-month-old son": an age, not a count."""
     before = text[max(span.start_char - 12, 0): span.start_char].lower()
-    after = text[span.end_char: span.end_char + 12].lower()
-    return before.rstrip().endswith(("age of", "aged", "ages of")) or after.startswith(("-year-old", " years old", "-years-old"))
+    after = text[span.end_char: span.end_char + 16].lower()
+    return before.rstrip().endswith(("age of", "aged", "ages of")) or \
+        re.match(r"[- ](?:year|month|week|day)s?[- ]old\b", after) is not None
 
 
 def _is_part(doc, span) -> bool:
