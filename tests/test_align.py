@@ -174,3 +174,18 @@ def test_rival_counts_of_other_things_need_the_same_context(fx):
     d = dossier_of(fx, ["About 45 buses carrying 3000 people left Foua and Kefraya for the city.",
                         "Another 11 buses carrying some 500 people left Madaya and Zabadani for the province."])
     assert not any(f["status"] == "conflict" for f in d["facts"])
+
+
+def test_one_voice_giving_two_figures_is_not_a_disagreement(fx):
+    d = dossier_of(fx, ["An air strike on the market killed 15 people, the Syrian Observatory for Human Rights said.",
+                        "An air strike on the market killed 18 people, the Syrian Observatory for Human Rights said."])
+    assert not any(f["status"] == "conflict" for f in d["facts"])
+    d = dossier_of(fx, ["An air strike on the market killed 15 people, the Syrian Observatory for Human Rights said.",
+                        "An air strike on the market killed 18 people, the Local Coordination Committees said."])
+    assert [f["status"] for f in d["facts"] if f.get("counted") == "killed"] == ["conflict"]
+
+
+def test_a_vague_word_is_no_figure_to_contradict(fx):
+    d = dossier_of(fx, ["Scores of civilians were killed on Saturday after regime air strikes hit the city.",
+                        "The regime air strikes on the city have killed 122 civilians, he said."])
+    assert not any(f["status"] == "conflict" for f in d["facts"])

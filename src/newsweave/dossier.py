@@ -16,7 +16,7 @@ from newsweave.options import Options
 from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
 
-FACTS_VERSION = "20"  # bump when extraction or alignment changes, so cached results are recomputed
+FACTS_VERSION = "22"  # bump when extraction or alignment changes, so cached results are recomputed
 
 
 def outlet_label(article: Article) -> str:

@@ -167,3 +167,4 @@ class ArticleFacts:
     dates: list[DateMention] = field(default_factory=list)
     quotes: list[QuoteMention] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    voices: list[tuple[int, int, str]] = field(default_factory=list)  # (sentence start, end, who speaks in it)

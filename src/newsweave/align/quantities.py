@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import connected_components
 from newsweave.align.groups import constrained_groups, context_similarity
 from newsweave.align.rules import codes, same_fact_allowed
 from newsweave.align.source import Source, sources_label
+from newsweave.facts.entities import similar_name
 from newsweave.records import ArticleFacts, day_number
 
 MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
@@ -23,6 +24,7 @@ RIVAL_CONTEXT = 0.25
 DETAIL_RIVAL_CONTEXT = 0.6
 OUTCOMES = {"killed", "wounded", "killed or wounded"}
 PART = " (among them)"
+LEAD_BONUS = 0.2  # added to the context of two articles' first casualty figures: both speak of the main event
 
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -35,7 +37,8 @@ def _anchors(items, facts: list[ArticleFacts]) -> tuple[list[set[str]], list[set
     for aid, q in items:
         f = by_id[aid]
         sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
-        places.append({_place(e.entity) for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]})
+        places.append({key for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]
+                       for key in _place(e.entity)})
         when.append({d.date for d in f.dates if d.granularity == "day" and sent[0] <= d.start < sent[1]})
     return places, when
 
@@ -45,10 +48,61 @@ PLACE_NOISE = {"eastern", "western", "northern", "southern", "northeastern", "no
                "city", "countryside", "district", "region", "town", "village", "neighbourhood", "neighborhood"}
 
 
-def _place(name: str) -> str:
-    """ "northwest Idlib province" and "Idlib" are one place for telling incidents apart."""
-    words = [w for w in re.split(r"[^\w-]+", name.lower().replace(".", "")) if w and w not in PLACE_NOISE]
-    return " ".join(words) or name.lower()
+def _place(name: str) -> set[str]:
+    """Comparable keys of a place name: its words without direction or kind words, each reduced to its
+    consonants, so that "northwest Idlib province" and "Idlib", "Hasakeh" and "Hasaka", "Douma" and "Duma"
+    (one place transliterated two ways) share a key."""
+    words = [w for w in re.split(r"[^\w]+", name.lower().replace(".", "")) if w and w not in PLACE_NOISE]
+    return {_skeleton(w) for w in words if w != "al"} or {name.lower()}
+
+
+def _skeleton(word: str) -> str:
+    word = re.sub(r"h$", "", word)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouy]", "", word)) or word
+
+
+VOICE_LABELS = {"PERSON", "ORG"}
+
+
+def _leads(items) -> np.ndarray:
+    """The first casualty figure of each article: in a story's articles, the toll of its main event."""
+    first: dict[tuple[str, str], int] = {}
+    for k, (aid, q) in enumerate(items):
+        if q.counted in OUTCOMES and q.who is None:
+            key = (aid, q.counted)
+            if key not in first or q.start < items[first[key]][1].start:
+                first[key] = k
+    out = np.zeros(len(items), dtype=bool)
+    out[list(first.values())] = True
+    return out
+
+
+def _voices(items, facts: list[ArticleFacts], texts: dict[str, str]) -> list[set[str]]:
+    """Who gives each figure: the named speaker of the statement or sentence holding it ("..., the ministry
+    said"), the channel ("according to the Observatory"), or a name heading its sentence ("Defense
+    Ministry: 100 killed")."""
+    by_id = {f.article_id: f for f in facts}
+    out = []
+    for aid, q in items:
+        f = by_id[aid]
+        named = {e.entity for e in f.entities if e.label in VOICE_LABELS}
+        voices = {v for c in f.quotes if c.start <= q.start < c.end for v in (c.speaker, c.channel) if v in named}
+        sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+        voices |= {name for s, e, name in f.voices if s <= q.start < e}
+        voices |= {e.entity for e in f.entities if e.label in VOICE_LABELS and sent[0] <= e.start and
+                   e.end < q.start and texts[aid][e.end: e.end + 1] == ":"}
+        out.append(voices)
+    return out
+
+
+def _same_voice(voices: list[set[str]]) -> np.ndarray:
+    n = len(voices)
+    out = np.zeros((n, n), dtype=bool)
+    given = [i for i, v in enumerate(voices) if v]
+    for a in given:
+        for b in given:
+            out[a, b] = any(similar_name(x, y) for x in voices[a] for y in voices[b])
+    return out
 
 
 def _wholes(items, facts: list[ArticleFacts]) -> list[tuple[float, float] | None]:
@@ -92,9 +146,11 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted]
     if not items:
         return []
-    score = context_similarity([q.context for _, q in items])
+    context = context_similarity([q.context for _, q in items])
     figure = codes([(q.qualifier, tuple(q.values)) for _, q in items])
-    score += SAME_FIGURE_BONUS * (figure[:, None] == figure[None, :])  # the same figure: strong evidence
+    lead = _leads(items)
+    context = context + LEAD_BONUS * (lead[:, None] & lead[None, :])
+    score = context + SAME_FIGURE_BONUS * (figure[:, None] == figure[None, :])  # the same figure: strong evidence
 
     places, when = _anchors(items, facts)
     roots_naming: dict[str, set[str]] = {}
@@ -116,9 +172,14 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     # the part of an open toll is open too: "at least 21 killed, including two children" says at least two
     high = np.array([math.inf if w and math.isinf(w[1]) else q.high for (_, q), w in zip(items, wholes)])
     rivals = (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])
+    vague = np.array([q.qualifier == "vague" for _, q in items])
+    ok &= ~(rivals & (vague[:, None] | vague[None, :]))  # "scores" is no figure to contradict "122" with
     outcome = np.array([q.counted.removesuffix(PART) in OUTCOMES for _, q in items])
     need = np.where(outcome[:, None] & outcome[None, :], RIVAL_CONTEXT, DETAIL_RIVAL_CONTEXT)
     ok &= ~_rival_wholes(wholes)
+    # one voice giving two figures (a ministry, the Observatory) has updated itself or counted two things;
+    # outlets relaying it are not independent witnesses of a disagreement
+    ok &= ~(rivals & _same_voice(_voices(items, facts, {aid: src.article.text for aid, src in sources.items()})))
 
     def grouped() -> list[list[int]]:
         """Average linkage can only join items linked by at least one allowed pair at the threshold:
@@ -131,7 +192,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
                                         ok[np.ix_(members, members)], MIN_CONTEXT):
                 g = members[g]
                 pairs = np.ix_(g, g)
-                if rivals[pairs].any() and not (rivals[pairs] & (score[pairs] >= need[pairs])).any():
+                if rivals[pairs].any() and not (rivals[pairs] & (context[pairs] >= need[pairs])).any():
                     # no rival pair shares enough context to call it a contradiction: keep what agrees
                     out += [sorted(int(g[m]) for m in h) for h in constrained_groups(
                         len(g), score[pairs], ok[pairs] & ~rivals[pairs], MIN_CONTEXT)]

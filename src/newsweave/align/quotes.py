@@ -3,7 +3,6 @@ different people are a conflict."""
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -12,14 +11,13 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from newsweave.align.groups import constrained_groups
 from newsweave.align.source import Source, clip, sources_label
 from newsweave.facts import same_name
-from newsweave.facts.entities import name_tokens
+from newsweave.facts.entities import name_tokens, similar_name
 from newsweave.records import ArticleFacts
 
 QUOTE_OVERLAP = 0.6  # share of the shorter quote's words found in the longer one
 CLAIM_OVERLAP = 0.75  # reported speech is paraphrased less often than it shares stock words ("killed", "people")
 SAME_WORDS = 0.8  # two texts given to different people must be nearly the same words to contradict
 MIN_QUOTE_WORDS, MIN_CLAIM_WORDS = 3, 5  # fewer content words say too little to be recognised elsewhere
-SIMILAR_NAME = 0.8  # "Hezballah" and "Hezbollah": one name spelled two ways
 
 
 def _words(text: str) -> tuple[set[str], set[str]]:
@@ -27,12 +25,6 @@ def _words(text: str) -> tuple[set[str], set[str]]:
     toks = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", text)}
     numbers = set(re.findall(r"\d+", text.replace(",", "")))
     return {w for w in toks if w not in ENGLISH_STOP_WORDS and len(w) > 1}, numbers
-
-
-def similar_name(a: str, b: str) -> bool:
-    if same_name(a, b):
-        return True
-    return SequenceMatcher(None, " ".join(name_tokens(a)), " ".join(name_tokens(b))).ratio() >= SIMILAR_NAME
 
 
 def _overlaps(sets: list[set[str]], numbers: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ from newsweave.facts.dates import extract_dates, parse_base
 from newsweave.facts.entities import extract_entities, name_tokens, same_name
 from newsweave.facts.nlp import DEFAULT_MODEL, load
 from newsweave.facts.quantities import extract_quantities
-from newsweave.facts.quotes import extract_quotes
+from newsweave.facts.quotes import extract_quotes, sentence_voices
 from newsweave.records import ArticleFacts, DateMention, EntityMention, QuantityMention, QuoteMention, StageStats
 from newsweave.workers import process_pool
 
@@ -50,7 +50,7 @@ class FactExtractor:
         for name, items in (("entities", entities), ("quantities", quantities), ("dates", dates), ("quotes", quotes)):
             self.stats.add(name, len(items))
         return ArticleFacts(article_id, base_date, entities, quantities, dates, quotes,
-                            [(s.start_char, s.end_char) for s in doc.sents])
+                            [(s.start_char, s.end_char) for s in doc.sents], sentence_voices(doc, entities))
 
 
 _worker: FactExtractor | None = None
@@ -79,4 +79,5 @@ def facts_from_json(text: str) -> ArticleFacts:
         quotes=[QuoteMention(**{**q, "speaker_span": tuple(q["speaker_span"]) if q["speaker_span"] else None})
                 for q in d["quotes"]],
         sentences=[tuple(s) for s in d["sentences"]],
+        voices=[tuple(v) for v in d.get("voices", [])],
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from newsweave.records import EntityMention
 
@@ -12,6 +13,7 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "gen", "general", "col
           "pope", "chairman", "commander", "spokesman", "spokeswoman", "spokesperson", "the", "north", "south"}
 EDGE_PUNCT = "\"'“”‘’«»()[],.;:!?-–— "  # never part of a name's ends
 PRONOUNS = {"he", "she", "him", "her", "his"}
+SIMILAR_NAME = 0.8  # character similarity at which two spellings are one name
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -28,6 +30,13 @@ def same_name(a: str, b: str) -> bool:
         return True
     ta, tb = set(name_tokens(a)), set(name_tokens(b))
     return bool(ta) and bool(tb) and (ta <= tb or tb <= ta)
+
+
+def similar_name(a: str, b: str) -> bool:
+    """The same name, part of it, or the same name spelled another way ("Hezballah" and "Hezbollah")."""
+    if same_name(a, b):
+        return True
+    return SequenceMatcher(None, " ".join(name_tokens(a)), " ".join(name_tokens(b))).ratio() >= SIMILAR_NAME
 
 
 def extract_entities(doc) -> list[EntityMention]:

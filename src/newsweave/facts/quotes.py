@@ -122,3 +122,21 @@ def extract_quotes(doc, entities: list[EntityMention]) -> list[QuoteMention]:
             start, end = words[0].idx, words[-1].idx + len(words[-1])
             out.append(QuoteMention(start, end, text[start:end], speaker, span, None, False))
     return out
+
+
+def sentence_voices(doc, entities: list[EntityMention]) -> list[tuple[int, int, str]]:
+    """(sentence start, end, name) for each organisation or person a sentence names as the one speaking:
+    the subject of a speech verb ("..., the Observatory said") or the source of "according to". Figures in
+    that sentence are that voice's figures."""
+    speakers = [e for e in entities if e.label in ("PERSON", "ORG")]
+    named = {e.entity for e in speakers}
+    out = []
+    for sent in doc.sents:
+        verbs = [t for t in sent if t.lemma_.lower() in SPEECH and t.pos_ == "VERB"]
+        subjects = [_speaker_of(t, set()) for t in verbs] + [_according_to(sent, set())]
+        names = {_name(t, entities, t.idx)[0] for t in subjects if t is not None and t.lower_ not in PRONOUNS}
+        # a misparse can leave "..., the Observatory said" without a subject: the name right before the verb
+        names |= {e.entity for t in verbs for e in speakers
+                  if sent.start_char <= e.start and e.end <= t.idx and not doc.text[e.end:t.idx].strip()}
+        out += [(sent.start_char, sent.end_char, n) for n in sorted(names & named)]
+    return out
