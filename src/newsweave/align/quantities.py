@@ -30,13 +30,17 @@ LEAD_BONUS = 0.2  # added to the context of two articles' first casualty figures
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
-def _anchors(items, facts: list[ArticleFacts]) -> tuple[list[set[str]], list[set[str]]]:
+def _sentence(f: ArticleFacts, q) -> tuple[int, int]:
+    """The sentence holding a mention (its own span if the sentences do not cover it)."""
+    return next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+
+
+def _anchors(items, by_id: dict[str, ArticleFacts]) -> tuple[list[set[str]], list[set[str]]]:
     """For each item, the places named and the days given in its own sentence."""
-    by_id = {f.article_id: f for f in facts}
     places, when = [], []
     for aid, q in items:
         f = by_id[aid]
-        sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+        sent = _sentence(f, q)
         places.append({key for e in f.entities if e.label in PLACE_LABELS and sent[0] <= e.start < sent[1]
                        for key in _place(e.entity)})
         when.append({d.date for d in f.dates if d.granularity == "day" and sent[0] <= d.start < sent[1]})
@@ -77,17 +81,16 @@ def _leads(items) -> np.ndarray:
     return out
 
 
-def _voices(items, facts: list[ArticleFacts], texts: dict[str, str]) -> list[set[str]]:
+def _voices(items, by_id: dict[str, ArticleFacts], texts: dict[str, str]) -> list[set[str]]:
     """Who gives each figure: the named speaker of the statement or sentence holding it ("..., the ministry
     said"), the channel ("according to the Observatory"), or a name heading its sentence ("Defense
     Ministry: 100 killed")."""
-    by_id = {f.article_id: f for f in facts}
+    named = {aid: {e.entity for e in f.entities if e.label in VOICE_LABELS} for aid, f in by_id.items()}
     out = []
     for aid, q in items:
         f = by_id[aid]
-        named = {e.entity for e in f.entities if e.label in VOICE_LABELS}
-        voices = {v for c in f.quotes if c.start <= q.start < c.end for v in (c.speaker, c.channel) if v in named}
-        sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+        voices = {v for c in f.quotes if c.start <= q.start < c.end for v in (c.speaker, c.channel) if v in named[aid]}
+        sent = _sentence(f, q)
         voices |= {name for s, e, name in f.voices if s <= q.start < e}
         voices |= {e.entity for e in f.entities if e.label in VOICE_LABELS and sent[0] <= e.start and
                    e.end < q.start and texts[aid][e.end: e.end + 1] == ":"}
@@ -96,25 +99,29 @@ def _voices(items, facts: list[ArticleFacts], texts: dict[str, str]) -> list[set
 
 
 def _same_voice(voices: list[set[str]]) -> np.ndarray:
-    n = len(voices)
-    out = np.zeros((n, n), dtype=bool)
-    given = [i for i, v in enumerate(voices) if v]
-    for a in given:
-        for b in given:
-            out[a, b] = any(similar_name(x, y) for x in voices[a] for y in voices[b])
-    return out
+    """Pairs whose voices hold similar names: the distinct names are compared once, then every pair of
+    items at once."""
+    names = sorted(set().union(*voices))
+    similar = np.zeros((len(names), len(names)), dtype=np.float32)
+    for a, x in enumerate(names):
+        for b, y in enumerate(names):
+            similar[a, b] = similar_name(x, y)
+    index = {x: k for k, x in enumerate(names)}
+    incidence = np.zeros((len(voices), len(names)), dtype=np.float32)
+    for i, vs in enumerate(voices):
+        incidence[i, [index[v] for v in vs]] = 1.0
+    return (incidence @ similar @ incidence.T) > 0
 
 
-def _wholes(items, facts: list[ArticleFacts]) -> list[tuple[float, float] | None]:
+def _wholes(items, by_id: dict[str, ArticleFacts]) -> list[tuple[float, float] | None]:
     """For each part count ("including five children"), the interval of the whole it is part of ("18
     people" before it in its sentence); None for other counts or when no whole is found."""
-    by_id = {f.article_id: f for f in facts}
     wholes: list[tuple[float, float] | None] = []
     for aid, q in items:
         found = None
         if q.counted.endswith(PART):
             f = by_id[aid]
-            sent = next(((s, e) for s, e in f.sentences if s <= q.start < e), (q.start, q.end))
+            sent = _sentence(f, q)
             before = [w for w in f.quantities if w.counted == q.counted.removesuffix(PART) and sent[0] <= w.start < q.start]
             if before:
                 found = (before[-1].low, before[-1].high)
@@ -125,14 +132,9 @@ def _wholes(items, facts: list[ArticleFacts]) -> list[tuple[float, float] | None
 def _rival_wholes(wholes: list[tuple[float, float] | None]) -> np.ndarray:
     """Pairs of part counts whose wholes ("18 people", "15 civilians") cannot both be true: a breakdown of
     two different tolls is not a second disagreement."""
-    n = len(wholes)
-    out = np.zeros((n, n), dtype=bool)
-    parts = [i for i, w in enumerate(wholes) if w is not None]
-    for a in parts:
-        for b in parts:
-            (la, ha), (lb, hb) = wholes[a], wholes[b]
-            out[a, b] = la > hb or lb > ha
-    return out
+    low = np.array([w[0] if w else np.nan for w in wholes])
+    high = np.array([w[1] if w else np.nan for w in wholes])
+    return (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])  # NaN (no whole) compares False
 
 
 def _fmt(v: float) -> str:
@@ -152,7 +154,8 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     context = context + LEAD_BONUS * (lead[:, None] & lead[None, :])
     score = context + SAME_FIGURE_BONUS * (figure[:, None] == figure[None, :])  # the same figure: strong evidence
 
-    places, when = _anchors(items, facts)
+    by_id = {f.article_id: f for f in facts}
+    places, when = _anchors(items, by_id)
     roots_naming: dict[str, set[str]] = {}
     for k, (aid, _) in enumerate(items):
         for p in places[k]:
@@ -167,7 +170,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
         [np.nan if day[aid] is None else day[aid] for aid, _ in items],
         [sources[aid].root for aid, _ in items], [sources[aid].article.outlet or None for aid, _ in items])
 
-    wholes = _wholes(items, facts)
+    wholes = _wholes(items, by_id)
     low = np.array([q.low for _, q in items])
     # the part of an open toll is open too: "at least 21 killed, including two children" says at least two
     high = np.array([math.inf if w and math.isinf(w[1]) else q.high for (_, q), w in zip(items, wholes)])
@@ -179,7 +182,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     ok &= ~_rival_wholes(wholes)
     # one voice giving two figures (a ministry, the Observatory) has updated itself or counted two things;
     # outlets relaying it are not independent witnesses of a disagreement
-    ok &= ~(rivals & _same_voice(_voices(items, facts, {aid: src.article.text for aid, src in sources.items()})))
+    ok &= ~(rivals & _same_voice(_voices(items, by_id, {aid: src.article.text for aid, src in sources.items()})))
 
     def grouped() -> list[list[int]]:
         """Average linkage can only join items linked by at least one allowed pair at the threshold:
@@ -203,18 +206,18 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     out = []
     for group in grouped():
         members = [items[i] for i in group]
-        ceiling = {id(items[i][1]): high[i] for i in group}
         variants: dict[tuple, dict] = {}
         per_source: dict[str, tuple[float, float, str, list[float]]] = {}
-        for aid, q in members:
+        for i in group:
+            aid, q = items[i]
             key = (q.qualifier, tuple(q.values), q.text.lower())
             v = variants.setdefault(key, {"value": q.values[0] if len(q.values) == 1 else list(q.values),
-                                          "qualifier": q.qualifier, "low": q.low, "high": ceiling[id(q)],
+                                          "qualifier": q.qualifier, "low": q.low, "high": high[i],
                                           "text": q.text, "article_ids": [], "evidence": []})
             if aid not in v["article_ids"]:
                 v["article_ids"].append(aid)
             v["evidence"].append({"article_id": aid, "start": q.start, "end": q.end})
-            per_source.setdefault(sources[aid].root, (q.low, ceiling[id(q)], q.text, q.values))
+            per_source.setdefault(sources[aid].root, (q.low, high[i], q.text, q.values))
         status, rule = _quantity_status(per_source, sources)
         counted = members[0][1].counted
         nouns = [q.noun for _, q in members if q.noun]
