@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
 from newsweave.options import Options
 from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
+from newsweave.workers import process_pool
 
 FACTS_VERSION = "22"  # bump when extraction or alignment changes, so cached results are recomputed
+MIN_STORIES_PARALLEL = 8  # fewer stale dossiers are aligned in-process (starting workers costs more)
 
 
 def outlet_label(article: Article) -> str:
@@ -52,7 +55,8 @@ class DossierBuilder:
 
     def prepare(self, story_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None) -> int:
         """Extract the facts of every article of these stories (all stories by default) that has none cached,
-        in one stream spread over the worker processes. Returns how many articles were parsed."""
+        in one stream spread over the worker processes, then build their out-of-date dossiers the same way.
+        Returns how many articles were parsed."""
         where = "story_id IS NOT NULL" if story_ids is None else \
             f"story_id IN ({','.join('?' * len(story_ids))})"
         articles = self.store.articles(where, tuple(story_ids or ()))
@@ -60,9 +64,10 @@ class DossierBuilder:
         by_story: dict[int, list[Article]] = {}
         for a in articles:
             by_story.setdefault(a.story_id, []).append(a)
+        roots = {a.id: root_of(a.id, links) for a in articles}
         bases: dict[str, str | None] = {}
         for members in by_story.values():
-            bases.update(base_dates(members, {a.id: root_of(a.id, links) for a in members}))
+            bases.update(base_dates(members, roots))
         keys = {a.id: self._key(bases[a.id]) for a in articles}
         cached = self.store.cached_facts([a.id for a in articles])
         todo = [a for a in articles if cached.get(a.id, ("",))[0] != keys[a.id]]
@@ -74,7 +79,35 @@ class DossierBuilder:
             self.store.save_facts([(f.article_id, keys[f.article_id], facts_to_json(f)) for f in fresh])
             if progress:
                 progress(start + len(part), len(todo))  # (done, total) articles
+        self._align_stale(by_story, roots, bases, workers)
         return len(todo)
+
+    def _align_stale(self, by_story: dict[int, list[Article]], roots: dict[str, str],
+                     bases: dict[str, str | None], workers: int) -> None:
+        """Build and cache the dossier of every story whose cached one is out of date, stories spread over
+        the worker processes (alignment is pure: facts in, dossier out)."""
+        stale = []
+        for story_id, members in by_story.items():
+            key = self._dossier_key(members, roots, bases)
+            cached = self.store.cached_dossier(story_id)
+            if not cached or cached[0] != key:
+                stale.append((story_id, members, key))
+        if len(stale) < MIN_STORIES_PARALLEL or workers < 2:
+            for story_id, members, key in stale:
+                self._save(story_id, key, self._align(story_id, members, roots, bases))
+            return
+        in_flight = 4 * workers  # enough to keep every worker busy; bounds the facts held in memory
+        pending: deque = deque()
+        with process_pool(workers, None, ()) as pool:
+            for story_id, members, key in stale:
+                job = (story_id, self._sources(members, roots), self.facts(members, bases),
+                       len({roots[a.id] for a in members}))
+                pending.append((story_id, key, pool.submit(_aligned, job)))
+                if len(pending) >= in_flight:
+                    done_id, done_key, future = pending.popleft()
+                    self._save(done_id, done_key, future.result())
+            for done_id, done_key, future in pending:
+                self._save(done_id, done_key, future.result())
 
     def _key(self, base: str | None) -> str:
         return f"{FACTS_VERSION}|{self.options.spacy_model}|{base}"
@@ -97,14 +130,33 @@ class DossierBuilder:
         links = self.store.copy_links_for([a.id for a in articles])  # copies sit in their original's story
         roots = {a.id: root_of(a.id, links) for a in articles}
         bases = base_dates(articles, roots)
-        key = sha1(json.dumps([FACTS_VERSION, self.options.spacy_model,
-                               sorted((a.id, roots[a.id], bases[a.id] or "") for a in articles)]))
+        key = self._dossier_key(articles, roots, bases)
         cached = self.store.cached_dossier(story_id)
         if cached and cached[0] == key:
             return json.loads(cached[1])
-        sources = {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles}
-        result = {"story_id": story_id, "independent_sources": len(set(roots.values())),
-                  **build_dossier(sources, self.facts(articles, bases))}
+        result = self._align(story_id, articles, roots, bases)
+        self._save(story_id, key, result)
+        return result
+
+    def _dossier_key(self, articles: list[Article], roots: dict[str, str], bases: dict[str, str | None]) -> str:
+        return sha1(json.dumps([FACTS_VERSION, self.options.spacy_model,
+                                sorted((a.id, roots[a.id], bases[a.id] or "") for a in articles)]))
+
+    @staticmethod
+    def _sources(articles: list[Article], roots: dict[str, str]) -> dict[str, Source]:
+        return {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles}
+
+    def _align(self, story_id: int, articles: list[Article], roots: dict[str, str],
+               bases: dict[str, str | None]) -> dict:
+        return _aligned((story_id, self._sources(articles, roots), self.facts(articles, bases),
+                         len({roots[a.id] for a in articles})))
+
+    def _save(self, story_id: int, key: str, result: dict) -> None:
         self.store.save_dossier(story_id, key, json.dumps(result, ensure_ascii=False),
                                 sum(f["status"] == "conflict" for f in result["facts"]))
-        return result
+
+
+def _aligned(job: tuple[int, dict[str, Source], list[ArticleFacts], int]) -> dict:
+    """(story id, sources, facts, independent sources) -> the story's dossier; runs in workers too."""
+    story_id, sources, facts, independent = job
+    return {"story_id": story_id, "independent_sources": independent, **build_dossier(sources, facts)}

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 
-def process_pool(workers: int, initializer: Callable, initargs: tuple) -> ProcessPoolExecutor:
+def process_pool(workers: int, initializer: Callable | None, initargs: tuple) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)

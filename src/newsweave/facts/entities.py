@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from newsweave.records import EntityMention
 
@@ -16,6 +17,7 @@ PRONOUNS = {"he", "she", "him", "her", "his"}
 SIMILAR_NAME = 0.8  # character similarity at which two spellings are one name
 
 
+@lru_cache(maxsize=1 << 16)  # a story compares each name with every other
 def name_tokens(name: str) -> tuple[str, ...]:
     """Comparable tokens of a name: lower case, no titles, no possessive, hyphens as spaces."""
     clean = re.sub(r"['’]s\b", "", name.lower())

@@ -21,6 +21,14 @@ def load(model: str = DEFAULT_MODEL):
     return nlp
 
 
+def text_of(doc) -> str:
+    """The parsed text, kept with the doc: spaCy's `doc.text` joins every token again on each access."""
+    text = doc.user_data.get("newsweave_text")
+    if text is None:
+        text = doc.user_data["newsweave_text"] = doc.text
+    return text
+
+
 # The small model misses numbered units ("the army's 82nd Regiment of Engineers") or cuts them short.
 _UNIT_WORDS = ["regiment", "brigade", "division", "battalion", "corps", "army", "fleet", "squadron", "wing",
                "company", "platoon", "detachment", "group", "unit", "legion"]

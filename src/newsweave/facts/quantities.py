@@ -11,6 +11,7 @@ import re
 
 from text_to_num import text2num
 
+from newsweave.facts.nlp import text_of
 from newsweave.records import QuantityMention
 
 _UNITS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -185,7 +186,7 @@ def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
 def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[QuantityMention]:
     """Quantities in a parsed article. `date_spans` are character spans already read as dates (their numbers
     are days of the month or years, not counts)."""
-    text = doc.text
+    text = text_of(doc)
     out = []
     for m in PATTERN.finditer(text):
         start, end = m.span()

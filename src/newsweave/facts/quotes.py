@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from newsweave.facts.entities import PRONOUNS, resolve_pronoun
+from newsweave.facts.nlp import text_of
 from newsweave.records import EntityMention, QuoteMention
 
 QUOTE = re.compile(r"“([^”\n]+)”|\"([^\"\n]+)\"|‘([^’\n]{12,})’(?!\w)")
@@ -42,8 +43,9 @@ def _according_to(sent, inside) -> object | None:
     return None
 
 
-def _name(tok, entities: list[EntityMention], before: int) -> tuple[str | None, tuple[int, int] | None]:
-    """Who a subject token names: its entity, the person a pronoun points back to, or its own words."""
+def _name(tok, entities: list[EntityMention], before: int, text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """Who a subject token names: its entity, the person a pronoun points back to, or its own words.
+    `text` is the document's text."""
     for e in entities:
         if e.start <= tok.idx < e.end:
             return e.entity, (e.start, e.end)
@@ -60,16 +62,15 @@ def _name(tok, entities: list[EntityMention], before: int) -> tuple[str | None, 
     if not words:
         return None, None
     start, end = words[0].idx, words[-1].idx + len(words[-1])
-    text = tok.doc.text
     for e in entities:  # "France's AFP news agency": the named organisation, not its owner's name
         if start <= e.start and e.end <= end and e.label in ("PERSON", "ORG") and \
                 not text[e.end: e.end + 2] in ("'s", "’s"):
             return e.entity, (e.start, e.end)
-    return tok.doc.text[start:end], (start, end)
+    return text[start:end], (start, end)
 
 
 def extract_quotes(doc, entities: list[EntityMention]) -> list[QuoteMention]:
-    text = doc.text
+    text = text_of(doc)
     out: list[QuoteMention] = []
     quoted_sentences = set()
     for m in QUOTE.finditer(text):
@@ -96,10 +97,10 @@ def extract_quotes(doc, entities: list[EntityMention]) -> list[QuoteMention]:
             verb = min(verbs, key=lambda t: min(abs(t.i - first.start), abs(t.i - first.end)))
             subj = _speaker_of(verb, inside)
             if subj is not None:
-                speaker, span = _name(subj, entities, q_start)
-        channel = _name(channel_tok, entities, q_start)[0] if channel_tok is not None else None
+                speaker, span = _name(subj, entities, q_start, text)
+        channel = _name(channel_tok, entities, q_start, text)[0] if channel_tok is not None else None
         if speaker is None and channel_tok is not None:
-            speaker, span, channel = *_name(channel_tok, entities, q_start), None
+            speaker, span, channel = *_name(channel_tok, entities, q_start, text), None
         if speaker is None and out and q_start - out[-1].end < 250 and "\n" not in text[out[-1].end:q_start]:
             speaker, span, channel = out[-1].speaker, out[-1].speaker_span, out[-1].channel  # quote goes on
         out.append(QuoteMention(q_start, q_end, text[q_start:q_end], speaker, span, channel, True))
@@ -118,7 +119,7 @@ def extract_quotes(doc, entities: list[EntityMention]) -> list[QuoteMention]:
                 continue
             if subj.lower_ in ("it", "they", "we", "you", "i", "this", "that"):
                 continue  # an unnamed speaker says nothing checkable
-            speaker, span = _name(subj, entities, words[0].idx)
+            speaker, span = _name(subj, entities, words[0].idx, text)
             start, end = words[0].idx, words[-1].idx + len(words[-1])
             out.append(QuoteMention(start, end, text[start:end], speaker, span, None, False))
     return out
@@ -130,13 +131,14 @@ def sentence_voices(doc, entities: list[EntityMention]) -> list[tuple[int, int, 
     that sentence are that voice's figures."""
     speakers = [e for e in entities if e.label in ("PERSON", "ORG")]
     named = {e.entity for e in speakers}
+    text = text_of(doc)
     out = []
     for sent in doc.sents:
         verbs = [t for t in sent if t.lemma_.lower() in SPEECH and t.pos_ == "VERB"]
         subjects = [_speaker_of(t, set()) for t in verbs] + [_according_to(sent, set())]
-        names = {_name(t, entities, t.idx)[0] for t in subjects if t is not None and t.lower_ not in PRONOUNS}
+        names = {_name(t, entities, t.idx, text)[0] for t in subjects if t is not None and t.lower_ not in PRONOUNS}
         # a misparse can leave "..., the Observatory said" without a subject: the name right before the verb
         names |= {e.entity for t in verbs for e in speakers
-                  if sent.start_char <= e.start and e.end <= t.idx and not doc.text[e.end:t.idx].strip()}
+                  if sent.start_char <= e.start and e.end <= t.idx and not text[e.end:t.idx].strip()}
         out += [(sent.start_char, sent.end_char, n) for n in sorted(names & named)]
     return out
