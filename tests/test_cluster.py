@@ -75,3 +75,48 @@ def test_ecbplus_topics_subset(data_dir, tmp_path):
     scores = evaluate(tmp_path)
     assert scores.documents == len(keep)
     assert scores.bcubed_f1 >= 0.8, scores
+
+
+def test_normalized_cut_finds_two_weakly_linked_groups():
+    import numpy as np
+
+    from newsweave.cluster.split import normalized_cut
+
+    rng = np.random.default_rng(0)
+    sim = np.full((10, 10), 0.02) + rng.uniform(0, 0.01, (10, 10))
+    sim[:6, :6] = sim[6:, 6:] = 0.6  # a group of six and one of four, barely touching
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 0.0)
+    value, mask = normalized_cut(sim)
+    assert value < 0.2
+    assert set(np.flatnonzero(mask)) in ({0, 1, 2, 3, 4, 5}, {6, 7, 8, 9})
+
+
+def _ecbplus_topic(data_dir, tmp_path, topic: str, folders: int = 1):
+    from newsweave.evaluate.clustering import load_gold
+
+    src = data_dir / "ecbplus-dev"
+    gold = load_gold(src)
+    docs = sorted(d for d in gold if d.split("_")[0] == topic)
+    for k in range(folders):
+        (tmp_path / f"batch{k}").mkdir()
+        for d in docs[k::folders]:
+            (tmp_path / f"batch{k}" / f"{d}.txt").write_text((src / "docs" / f"{d}.txt").read_text())
+    return gold
+
+
+def test_story_of_two_events_of_one_kind_is_split(data_dir, tmp_path):
+    """ECB+ topic 12: an Indian warship captures 23 pirates in the Gulf of Aden (INS Mysore), and years later
+    another captures 26 (INS Sukanya). Their words are nearly the same; grouping alone puts most of them in
+    one story. The split must leave each event almost whole in its own story."""
+    gold = _ecbplus_topic(data_dir, tmp_path, "12", folders=2)
+    with Newsweave(tmp_path / "s.db") as nw:
+        for k in range(2):  # in two ingests: the second adds to stories of the first
+            nw.ingest([tmp_path / f"batch{k}"])
+        story_of = {a.source.rsplit("/", 1)[1].removesuffix(".txt"): a.story_id for a in nw.articles()}
+    for event in ("12ecb", "12plus"):
+        members = [s for d, s in story_of.items() if gold[d] == event]
+        main = max(set(members), key=members.count)
+        assert members.count(main) >= 0.8 * len(members), (event, members)
+        others = [s for d, s in story_of.items() if gold[d] != event]
+        assert others.count(main) <= 1, (event, main, others)

@@ -19,8 +19,12 @@ class Options:
     containment_min_jaccard: float = 0.1  # pairs below this cannot be a page wrapping <10x its size of chrome
     containment_max_story: int = 300  # containment is checked pairwise inside a story up to this size
     # Stories (calibrated on ecbplus-dev; see docs/evaluation.md)
-    story_threshold: float = 0.18
+    story_threshold: float = 0.12  # low on purpose: a story of two events of one kind is split afterwards
     entity_weight: float = 0.3
+    split_anchor_weight: float = 0.6  # weight of names and numbers when looking for two events in a story
+    split_max_cut: float = 0.5  # a story is split where a normalized cut this cheap divides it
+    split_min_part: int = 3  # ... into parts of at least this many articles (copies counted once)
+    split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)
     max_gap_days: int = 21  # dated articles further apart than this never share a story
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
     # Dossier

@@ -158,6 +158,21 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     for article in representatives:
         for aid in followers[groups.find(article.id)]:
             assignments[aid] = chosen[article.id]
+
+    # Every story that grew is checked for two events of one kind; copy groups move whole.
+    grown: dict[int, dict[str, tuple]] = {sid: {} for sid in set(chosen.values())}
+    for aid, sid, published in placed_rows:
+        if sid in grown:
+            grown[sid].setdefault(groups.find(aid), (aid, features[aid][1], features[aid][2], published))
+    for row in new:
+        grown[chosen[row[0]]].setdefault(groups.find(row[0]), row)
+    next_temp = min([0, *chosen.values()]) - 1
+    moved = {groups.find(aid): sid for aid, sid in
+             clusterer.split({sid: list(m.values()) for sid, m in grown.items()}, next_temp).items()}
+    moved_ids = [aid for aid, sid in [*story_of.items(), *assignments.items()]
+                 if sid in grown and groups.find(aid) in moved]
+    for aid in moved_ids:
+        assignments[aid] = moved[groups.find(aid)]
     # document frequencies count every article, copies included, as they were stored
     others = [a for a in pending if a.id not in chosen]
     if others:
@@ -165,10 +180,11 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
 
     # Containment: an article wrapped in another page (or wrapping one) within the same story.
     by_story: dict[int, list[str]] = {}
-    for aid, sid in list(story_of.items()) + list(assignments.items()):
+    for aid, sid in {**story_of, **assignments}.items():
         by_story.setdefault(sid, []).append(aid)
     paired = {x for pair in detector.pairs for x in pair}
-    involved = {aid for sid in {assignments[a.id] for a in pending} for aid in by_story.get(sid, [])}
+    involved = {aid for sid in set(assignments.values()) for aid in by_story.get(sid, [])}
+    involved |= {aid for sid in grown for aid in by_story.get(sid, [])}  # stories that lost members
     involved |= paired | set(existing_links) | {
         link.original_id for link in existing_links.values()}
     articles = {a.id: a for a in store.articles(f"id IN ({','.join('?' * len(involved))})", tuple(involved))} \
@@ -183,12 +199,12 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     links = [l for l in detector.links(articles, existing_links)
              if l.article_id not in existing_links or existing_links[l.article_id].original_id != l.original_id]
 
-    titles = {}
-    for article in pending:
-        sid = assignments[article.id]
-        if sid < 0 and sid not in titles:
-            titles[sid] = story_title([articles[m] for m in by_story[sid] if m in articles])
-    store.save_assignments(titles, assignments, links, df.to_blobs())
+    titles = {sid: story_title([articles[m] for m in by_story[sid] if m in articles])
+              for sid in set(assignments.values()) if sid < 0}
+    # a story that lost members to a split is named again after the ones it keeps
+    retitled = {sid: story_title([articles[m] for m in by_story[sid] if m in articles])
+                for sid in grown if sid > 0 and any(story_of.get(aid) == sid for aid in moved_ids)}
+    store.save_assignments(titles, assignments, links, df.to_blobs(), retitled)
     report.placed += len(pending)
     report.stories_opened += len(titles)
     report.copies_linked += len(links)

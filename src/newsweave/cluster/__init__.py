@@ -4,6 +4,7 @@ New articles are clustered among themselves by average linkage (chunks of at mos
 each resulting group then joins the existing story it is closest to on average, or opens a new story.
 Similarity mixes content words and anchors (names, years, numbers), TF-IDF weighted with document
 frequencies kept in the store; dated articles further apart than `max_gap_days` are never joined.
+Each story that grew is then checked for two events of one kind and split (see `split.py`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
 from newsweave.cluster.features import DIM, article_features, unpack
+from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 
@@ -102,18 +104,21 @@ class StoryClusterer:
             vecs = (df.weigh(count_matrix([p[1] for p in part]), "words"), df.weigh(count_matrix([p[2] for p in part]), "anchors"))
             dates = [day_number(p[3]) for p in part]
             labels = self._group(vecs, dates)
-            best = self._best_stories(vecs, labels, dates, story_vecs, story_dates)
+            candidates = self._candidate_stories(vecs, labels, dates, story_vecs, story_dates)
             for label in np.unique(labels):
                 rows = np.flatnonzero(labels == label)
-                target = best[label]
-                if target is None:
-                    target, next_temp = next_temp, next_temp - 1
+                found = candidates[label]
+                if not len(found):
                     self.stats.add("stories_opened")
-                else:
-                    target = story_ids[target]
-                    self.stats.add("groups_joined_existing")
+                    for r in rows:
+                        out[part[r][0]] = next_temp
+                    next_temp -= 1
+                    continue
+                self.stats.add("groups_joined_existing")
+                # a group may mix two events of one kind: of several similar stories each member picks its own
+                members = [stories[story_ids[k]] for k in found]
                 for r in rows:
-                    out[part[r][0]] = target
+                    out[part[r][0]] = story_ids[self._closest_by_details([part[r]], members, found)]
             # stories opened in this chunk are candidates for the next chunk
             if start + chunk < len(new):
                 stories = dict(stories)
@@ -121,6 +126,49 @@ class StoryClusterer:
                     stories.setdefault(out[p[0]], []).append(p)
                 story_ids = list(stories)
                 story_vecs, story_dates = self._story_vectors(stories, story_ids, df)
+        return out
+
+    def _closest_by_details(self, group: list[tuple], candidates: list[list[tuple]], indices: np.ndarray) -> int | None:
+        """Among the stories a new group is similar to, the one whose members it is closest to once the words
+        they all share are discounted (as in `split`): of two stories on two events of one kind, the one on
+        the same event."""
+        if len(indices) <= 1:
+            return int(indices[0]) if len(indices) else None
+        members = [m for c in candidates for m in c]
+        if len(members) + len(group) > self.options.split_max_story:
+            return int(indices[0])
+        rows = group + members
+        w = story_weights(count_matrix([m[1] for m in rows]))
+        a = story_weights(count_matrix([m[2] for m in rows]))
+        weight = self.options.split_anchor_weight
+        sim = (1 - weight) * (w[: len(group)] @ w[len(group):].T) + weight * (a[: len(group)] @ a[len(group):].T)
+        per_member = np.asarray(sim.mean(axis=0)).ravel()
+        owner = np.repeat(np.arange(len(candidates)), [len(c) for c in candidates])
+        average = np.bincount(owner, weights=per_member) / np.bincount(owner)
+        return int(indices[int(np.argmax(average))])
+
+    def split(self, stories: dict[int, list[tuple[str, bytes, bytes, str | None]]], next_temp: int) -> dict[str, int]:
+        """stories: story id -> members (article id, word blob, anchor blob, published), one per copy group.
+        Returns article id -> new temporary story id (from `next_temp` down) for the members that leave
+        their story because it holds two events; the part left when the smaller side of each cut has moved
+        out keeps the story."""
+        out: dict[str, int] = {}
+        o = self.options
+        for members in stories.values():
+            if len(members) < 2 * o.split_min_part:
+                continue
+            if len(members) > o.split_max_story:
+                self.stats.add("stories_too_large_to_split")
+                continue
+            days = np.array([np.nan if d is None else d for d in (day_number(m[3]) for m in members)], dtype=float)
+            apart = np.abs(days[:, None] - days[None, :]) > o.max_gap_days
+            labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
+                                 apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part)
+            for label in range(1, int(labels.max()) + 1):
+                for r in np.flatnonzero(labels == label):
+                    out[members[r][0]] = next_temp
+                next_temp -= 1
+                self.stats.add("stories_split_off")
         return out
 
     def _story_vectors(self, stories, story_ids, df):
@@ -150,12 +198,12 @@ class StoryClusterer:
                                         distance_threshold=1.0 - self.options.story_threshold)
         return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
 
-    def _best_stories(self, vecs, labels, dates, story_vecs, story_spans, block: int = 256) -> list[int | None]:
-        """For each group (label), the index of the existing story its members are on average most similar
-        to, or None when that is below the threshold or the dates are too far apart."""
+    def _candidate_stories(self, vecs, labels, dates, story_vecs, story_spans, block: int = 256) -> list[np.ndarray]:
+        """For each group (label), the indices of the existing stories its members are on average similar
+        to at the threshold or more, most similar first (none when the dates are too far apart)."""
         n_groups = int(labels.max()) + 1
         if story_vecs is None:
-            return [None] * n_groups
+            return [np.zeros(0, dtype=int)] * n_groups
         rows = np.arange(len(labels))
         # mean member vector per group: its dot product with a story's mean vector is the average similarity
         mean = sp.csr_matrix((1.0 / np.bincount(labels)[labels], (labels, rows)), shape=(n_groups, len(labels)))
@@ -174,7 +222,7 @@ class StoryClusterer:
             avg = self.similarity((group_vecs[0][part], group_vecs[1][part]), story_vecs)
             # NaN (no dates on one side) compares False: undated never blocks
             avg[(lo[part, None] - s_hi[None, :] > gap) | (s_lo[None, :] - hi[part, None] > gap)] = 0.0
-            best = avg.argmax(axis=1)
-            ok = avg[np.arange(len(best)), best] >= self.options.story_threshold
-            out += [int(k) if good else None for k, good in zip(best, ok)]
+            for row in avg:
+                above = np.flatnonzero(row >= self.options.story_threshold)
+                out.append(above[np.argsort(-row[above], kind="stable")])
         return out

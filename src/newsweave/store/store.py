@@ -154,15 +154,19 @@ class Store:
         assignments: dict[str, int],
         links: list[CopyLink],
         blobs: dict[str, bytes],
+        retitled: dict[int, str | None] | None = None,
     ) -> dict[int, int]:
         """Write one clustering pass at once: new stories, article->story, copy links, shared arrays.
 
-        `new_stories` maps temporary negative ids to titles; returns temporary id -> real id.
+        `new_stories` maps temporary negative ids to titles; returns temporary id -> real id. `retitled`:
+        existing stories named again (they lost members to a split).
         """
         real: dict[int, int] = {}
         with self.transaction() as db:
             for temp, title in new_stories.items():
                 real[temp] = db.execute("INSERT INTO stories (title) VALUES (?)", (title,)).lastrowid
+            for sid, title in (retitled or {}).items():
+                db.execute("UPDATE stories SET title=? WHERE id=?", (title, sid))
             touched: set[int] = set()
             for article_id, story in assignments.items():
                 sid = real.get(story, story)

@@ -1,0 +1,72 @@
+"""Splitting a story that holds two events of one kind (two earthquakes, two navy rescues of a ship).
+
+Story grouping compares articles with document frequencies of the whole store, where the words of the
+topic ("earthquake", "magnitude") are rare and weigh most, so two events of one kind look alike. Inside one
+story those words are in every member: weighted by the story's own document frequencies they count for
+nothing, and what is left are the details that tell its events apart (the place, the ship's name, 23 or 26
+pirates, the weekday). The story is cut in two along the second eigenvector of that similarity graph
+(a normalized cut, which, unlike average linkage, does not just peel off one outlying article) when the
+cut is cheap enough; each part is then checked the same way.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+
+def story_weights(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """TF-IDF with document frequencies taken from these rows alone: a term in every row weighs zero."""
+    x = counts.astype(np.float32).tocsr(copy=True)
+    x.data = 1.0 + np.log(x.data)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    x.data *= np.log((x.shape[0] + 1.0) / (df[x.indices] + 1.0)).astype(np.float32)
+    x.eliminate_zeros()
+    return normalize(x)
+
+
+def normalized_cut(sim: np.ndarray) -> tuple[float, np.ndarray]:
+    """The cheapest two-way normalized cut along the graph's Fiedler vector: (cut value, mask of one side).
+    `sim`: symmetric, non-negative, zero diagonal. A value near 0 means two parts that barely touch."""
+    degree = sim.sum(axis=1)
+    degree[degree <= 0] = 1e-9
+    scale = 1.0 / np.sqrt(degree)
+    laplacian = np.eye(len(sim)) - scale[:, None] * sim * scale[None, :]
+    _, vectors = np.linalg.eigh(laplacian)
+    order = np.argsort(vectors[:, 1] * scale)
+    ordered = sim[np.ix_(order, order)]
+    # cut between the first k and the rest, for every k at once: edges leaving the first k
+    inside = np.diagonal(ordered.cumsum(axis=0).cumsum(axis=1))[:-1]
+    volume_a = np.cumsum(degree[order])[:-1]
+    cut = volume_a - inside
+    value = cut / volume_a + cut / (degree.sum() - volume_a)
+    k = int(np.argmin(value)) + 1
+    mask = np.zeros(len(sim), dtype=bool)
+    mask[order[:k]] = True
+    return float(value[k - 1]), mask
+
+
+def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray, anchor_weight: float,
+                max_cut: float, min_part: int, depth: int = 3) -> np.ndarray:
+    """Part labels (0..k-1) for the members of one story, given their raw word and anchor counts and a
+    boolean matrix of pairs whose dates are too far apart to share an event."""
+    labels = np.zeros(words.shape[0], dtype=int)
+    stack = [(np.arange(words.shape[0]), depth)]
+    next_label = 1
+    while stack:
+        rows, left = stack.pop()
+        if left == 0 or len(rows) < 2 * min_part:
+            continue
+        w, a = story_weights(words[rows]), story_weights(anchors[rows])
+        sim = ((1 - anchor_weight) * (w @ w.T) + anchor_weight * (a @ a.T)).toarray()
+        sim[apart[np.ix_(rows, rows)]] = 0.0
+        np.fill_diagonal(sim, 0.0)
+        value, mask = normalized_cut(np.clip(sim, 0.0, None))
+        if not np.isfinite(value) or value > max_cut or min(mask.sum(), (~mask).sum()) < min_part:
+            continue
+        if mask.sum() > (~mask).sum():
+            mask = ~mask  # the smaller side moves to a new part
+        labels[rows[mask]] = next_label
+        next_label += 1
+        stack += [(rows[~mask], left - 1), (rows[mask], left - 1)]
+    return labels
