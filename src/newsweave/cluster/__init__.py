@@ -18,6 +18,8 @@ from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 
+DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
+
 __all__ = ["DocumentFrequencies", "StoryClusterer", "article_features", "count_matrix"]
 
 
@@ -116,9 +118,10 @@ class StoryClusterer:
                     continue
                 self.stats.add("groups_joined_existing")
                 # a group may mix two events of one kind: of several similar stories each member picks its own
-                members = [stories[story_ids[k]] for k in found]
-                for r in rows:
-                    out[part[r][0]] = story_ids[self._closest_by_details([part[r]], members, found)]
+                chosen = self._closest_by_details([part[r] for r in rows],
+                                                  [stories[story_ids[k]][-DETAIL_MEMBERS:] for k in found], found)
+                for r, k in zip(rows, chosen):
+                    out[part[r][0]] = story_ids[k]
             # stories opened in this chunk are candidates for the next chunk
             if start + chunk < len(new):
                 stories = dict(stories)
@@ -128,24 +131,23 @@ class StoryClusterer:
                 story_vecs, story_dates = self._story_vectors(stories, story_ids, df)
         return out
 
-    def _closest_by_details(self, group: list[tuple], candidates: list[list[tuple]], indices: np.ndarray) -> int | None:
-        """Among the stories a new group is similar to, the one whose members it is closest to once the words
-        they all share are discounted (as in `split`): of two stories on two events of one kind, the one on
-        the same event."""
-        if len(indices) <= 1:
-            return int(indices[0]) if len(indices) else None
+    def _closest_by_details(self, group: list[tuple], candidates: list[list[tuple]], indices: np.ndarray) -> list[int]:
+        """For each member of a new group, the story among `candidates` (the existing stories the group is
+        similar to, most similar first) whose members it is closest to once the words they all share are
+        discounted, as in `split`: of two stories on two events of one kind, the one on the same event."""
         members = [m for c in candidates for m in c]
-        if len(members) + len(group) > self.options.split_max_story:
-            return int(indices[0])
+        if len(indices) == 1 or len(members) + len(group) > self.options.split_max_story:
+            return [int(indices[0])] * len(group)
         rows = group + members
         w = story_weights(count_matrix([m[1] for m in rows]))
         a = story_weights(count_matrix([m[2] for m in rows]))
         weight = self.options.split_anchor_weight
         sim = (1 - weight) * (w[: len(group)] @ w[len(group):].T) + weight * (a[: len(group)] @ a[len(group):].T)
-        per_member = np.asarray(sim.mean(axis=0)).ravel()
         owner = np.repeat(np.arange(len(candidates)), [len(c) for c in candidates])
-        average = np.bincount(owner, weights=per_member) / np.bincount(owner)
-        return int(indices[int(np.argmax(average))])
+        to_story = sp.csr_matrix((1.0 / np.bincount(owner)[owner], (np.arange(len(owner)), owner)),
+                                 shape=(len(owner), len(candidates)))
+        average = np.asarray((sim @ to_story).todense())  # group member x candidate story
+        return [int(indices[k]) for k in average.argmax(axis=1)]
 
     def split(self, stories: dict[int, list[tuple[str, bytes, bytes, str | None]]], next_temp: int) -> dict[str, int]:
         """stories: story id -> members (article id, word blob, anchor blob, published), one per copy group.

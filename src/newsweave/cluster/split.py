@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 
 def story_weights(counts: sp.csr_matrix) -> sp.csr_matrix:
-    """TF-IDF with document frequencies taken from these rows alone: a term in every row weighs zero."""
-    x = counts.astype(np.float32).tocsr(copy=True)
-    x.data = 1.0 + np.log(x.data)
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    x.data *= np.log((x.shape[0] + 1.0) / (df[x.indices] + 1.0)).astype(np.float32)
+    """TF-IDF with document frequencies taken from these rows alone (a term in every row weighs zero), rows
+    of unit length. Columns are renumbered to the terms present: products over the 2^20 hashed columns
+    would spend their time on empty ones."""
+    counts = counts.tocsr()
+    terms, where, df = np.unique(counts.indices, return_inverse=True, return_counts=True)
+    data = (1.0 + np.log(counts.data)) * np.log((counts.shape[0] + 1.0) / (df[where] + 1.0))
+    x = sp.csr_matrix((data.astype(np.float32), where, counts.indptr), shape=(counts.shape[0], len(terms)))
     x.eliminate_zeros()
-    return normalize(x)
+    row = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    x.data /= np.sqrt(np.bincount(row, weights=x.data ** 2, minlength=x.shape[0]))[row].astype(np.float32)
+    return x
 
 
 def normalized_cut(sim: np.ndarray) -> tuple[float, np.ndarray]:
@@ -47,7 +50,7 @@ def normalized_cut(sim: np.ndarray) -> tuple[float, np.ndarray]:
 
 
 def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray, anchor_weight: float,
-                max_cut: float, min_part: int, depth: int = 3) -> np.ndarray:
+                max_cut: float, min_part: int, depth: int = 2) -> np.ndarray:
     """Part labels (0..k-1) for the members of one story, given their raw word and anchor counts and a
     boolean matrix of pairs whose dates are too far apart to share an event."""
     labels = np.zeros(words.shape[0], dtype=int)
