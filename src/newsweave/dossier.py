@@ -100,9 +100,7 @@ class DossierBuilder:
         pending: deque = deque()
         with process_pool(workers, None, ()) as pool:
             for story_id, members, key in stale:
-                job = (story_id, self._sources(members, roots), self.facts(members, bases),
-                       len({roots[a.id] for a in members}))
-                pending.append((story_id, key, pool.submit(_aligned, job)))
+                pending.append((story_id, key, pool.submit(_aligned, self._job(story_id, members, roots, bases))))
                 if len(pending) >= in_flight:
                     done_id, done_key, future = pending.popleft()
                     self._save(done_id, done_key, future.result())
@@ -142,14 +140,15 @@ class DossierBuilder:
         return sha1(json.dumps([FACTS_VERSION, self.options.spacy_model,
                                 sorted((a.id, roots[a.id], bases[a.id] or "") for a in articles)]))
 
-    @staticmethod
-    def _sources(articles: list[Article], roots: dict[str, str]) -> dict[str, Source]:
-        return {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles}
+    def _job(self, story_id: int, articles: list[Article], roots: dict[str, str],
+             bases: dict[str, str | None]) -> tuple[int, dict[str, Source], list[ArticleFacts], int]:
+        """What aligning one story needs, in a form that travels to a worker."""
+        return (story_id, {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles},
+                self.facts(articles, bases), len({roots[a.id] for a in articles}))
 
     def _align(self, story_id: int, articles: list[Article], roots: dict[str, str],
                bases: dict[str, str | None]) -> dict:
-        return _aligned((story_id, self._sources(articles, roots), self.facts(articles, bases),
-                         len({roots[a.id] for a in articles})))
+        return _aligned(self._job(story_id, articles, roots, bases))
 
     def _save(self, story_id: int, key: str, result: dict) -> None:
         self.store.save_dossier(story_id, key, json.dumps(result, ensure_ascii=False),

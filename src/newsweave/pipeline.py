@@ -199,11 +199,12 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     links = [l for l in detector.links(articles, existing_links)
              if l.article_id not in existing_links or existing_links[l.article_id].original_id != l.original_id]
 
-    titles = {sid: story_title([articles[m] for m in by_story[sid] if m in articles])
-              for sid in set(assignments.values()) if sid < 0}
+    def title_of(sid: int) -> str | None:
+        return story_title([articles[m] for m in by_story[sid] if m in articles])
+
+    titles = {sid: title_of(sid) for sid in set(assignments.values()) if sid < 0}
     # a story that lost members to a split is named again after the ones it keeps
-    retitled = {sid: story_title([articles[m] for m in by_story[sid] if m in articles])
-                for sid in grown if sid > 0 and any(story_of.get(aid) == sid for aid in moved_ids)}
+    retitled = {sid: title_of(sid) for sid in {story_of[aid] for aid in moved_ids if aid in story_of}}
     store.save_assignments(titles, assignments, links, df.to_blobs(), retitled)
     report.placed += len(pending)
     report.stories_opened += len(titles)

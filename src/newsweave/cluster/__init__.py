@@ -162,8 +162,8 @@ class StoryClusterer:
             if len(members) > o.split_max_story:
                 self.stats.add("stories_too_large_to_split")
                 continue
-            days = np.array([np.nan if d is None else d for d in (day_number(m[3]) for m in members)], dtype=float)
-            apart = np.abs(days[:, None] - days[None, :]) > o.max_gap_days
+            days = [day_number(m[3]) for m in members]
+            apart = ~self._date_mask(days, days)
             labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
                                  apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part)
             for label in range(1, int(labels.max()) + 1):

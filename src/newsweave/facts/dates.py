@@ -86,13 +86,9 @@ def resolve(m: re.Match, base: date | None) -> tuple[str, str, bool] | None:
     if g["dday"]:
         year = int(g["dyear"]) if g["dyear"] else None
         return _month_day(_month_number(g["dmonth"]), int(re.sub(r"\D", "", g["dday"])), year, base)
-    if g["nday"]:  # "9-07-2015": day first, as most of the world writes it
-        try:
-            return date(int(g["nyear"]), int(g["nmonth"]), int(g["nday"])).isoformat(), "day", False
-        except ValueError:
-            return None
-    if g["iso"]:
-        found = _absolute(*map(int, g["iso"].split("-")))
+    if g["nday"] or g["iso"]:  # "9-07-2015": day first, as most of the world writes it
+        found = _absolute(*map(int, g["iso"].split("-"))) if g["iso"] else \
+            _absolute(int(g["nyear"]), int(g["nmonth"]), int(g["nday"]))
         return (found.isoformat(), "day", False) if found else None
     if g["relyear"]:
         if base is None:
