@@ -41,6 +41,27 @@ def test_dates_far_apart_keep_stories_apart(tmp_path):
         assert len(nw.stories()) == 2
 
 
+STRIKES = [  # two air raids on one town a week apart, each reported on two days
+    ("2016-07-19", "Air strikes by the US-led coalition killed 21 civilians in the town of Manbij on Tuesday, the "
+     "Syrian Observatory for Human Rights said. Residents said the raids hit homes near the old market."),
+    ("2016-07-20", "At least 21 civilians died when coalition warplanes struck Manbij, a monitor said on Wednesday. "
+     "The Observatory said homes near the market were destroyed in the raids."),
+    ("2016-07-27", "Coalition air strikes on Manbij killed 15 civilians, among them four children, the Syrian "
+     "Observatory for Human Rights said on Wednesday. The raids hit a bakery in the east of the town."),
+    ("2016-07-28", "Fifteen civilians including four children were killed in raids on a bakery in eastern Manbij, "
+     "the Observatory said, blaming warplanes of the US-led coalition."),
+]
+
+
+def test_events_of_one_kind_a_week_apart_stay_apart(tmp_path):
+    # within max_gap_days, so only the time decay of similarity keeps the two raids apart
+    write_jsonl(tmp_path / "s.jsonl", [{"text": t, "published": d} for d, t in STRIKES])
+    with Newsweave(tmp_path / "s.db") as nw:
+        nw.ingest([tmp_path / "s.jsonl"])
+        groups = sorted(sorted(a.source.rsplit(":", 1)[1] for a in nw.articles(s.id)) for s in nw.stories())
+    assert groups == [["1", "2"], ["3", "4"]]
+
+
 def test_later_articles_join_existing_story(tmp_path):
     write_jsonl(tmp_path / "1.jsonl", [{"text": QUAKE_A[0]}, {"text": QUAKE_B[0]}])
     write_jsonl(tmp_path / "2.jsonl", [{"text": QUAKE_A[1]}, {"text": QUAKE_B[1]}])

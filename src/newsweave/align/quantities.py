@@ -52,6 +52,21 @@ PLACE_NOISE = {"eastern", "western", "northern", "southern", "northeastern", "no
                "city", "countryside", "district", "region", "town", "village", "neighbourhood", "neighborhood"}
 
 
+LEAD_SENTENCES = 2  # the title and first sentence of an article say what its story is about
+
+
+def _elsewhere(places: list[set[str]], facts: list[ArticleFacts], texts: dict[str, str]) -> np.ndarray:
+    """Mentions whose sentence names places, none of them named at the head of any article of the story:
+    a figure for somewhere else ("five were also killed in eastern Ghouta" in a story on Aleppo). The heads
+    are read word by word, not through the entity tagger, which misses names in title case."""
+    story = set()
+    for f in facts:
+        end = f.sentences[min(LEAD_SENTENCES, len(f.sentences)) - 1][1] if f.sentences else 0
+        story |= {_skeleton(w.lower()) for w in re.findall(r"[A-Z][\w'-]+", texts[f.article_id][:end])}
+    # "Syrias" (a possessive with its apostrophe lost) is Syria
+    return np.array([bool(ps) and not any(p in story or p.removesuffix("s") in story for p in ps) for ps in places])
+
+
 def _place(name: str) -> set[str]:
     """Comparable keys of a place name: its words without direction or kind words, each reduced to its
     consonants, so that "northwest Idlib province" and "Idlib", "Hasakeh" and "Hasaka", "Douma" and "Duma"
@@ -137,6 +152,15 @@ def _rival_wholes(wholes: list[tuple[float, float] | None]) -> np.ndarray:
     return (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])  # NaN (no whole) compares False
 
 
+def _no_shared(sets: list[set[str]]) -> np.ndarray:
+    """Pairs that share no element (either may be empty)."""
+    names = {x: k for k, x in enumerate(sorted(set().union(*sets)))}
+    incidence = np.zeros((len(sets), max(len(names), 1)), dtype=np.float32)
+    for i, ps in enumerate(sets):
+        incidence[i, [names[x] for x in ps]] = 1.0
+    return (incidence @ incidence.T) == 0
+
+
 def _fmt(v: float) -> str:
     if math.isinf(v):
         return "∞"
@@ -175,6 +199,10 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     # the part of an open toll is open too: "at least 21 killed, including two children" says at least two
     high = np.array([math.inf if w and math.isinf(w[1]) else q.high for (_, q), w in zip(items, wholes)])
     rivals = (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])
+    # a figure for a place the story is not about is a different count unless the other names that place too
+    texts = {aid: src.article.text for aid, src in sources.items()}
+    off = _elsewhere(places, facts, texts)
+    ok &= ~(rivals & (off[:, None] | off[None, :]) & _no_shared(places))
     vague = np.array([q.qualifier == "vague" for _, q in items])
     ok &= ~(rivals & (vague[:, None] | vague[None, :]))  # "scores" is no figure to contradict "122" with
     outcome = np.array([q.counted.removesuffix(PART) in OUTCOMES for _, q in items])
@@ -182,7 +210,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     ok &= ~_rival_wholes(wholes)
     # one voice giving two figures (a ministry, the Observatory) has updated itself or counted two things;
     # outlets relaying it are not independent witnesses of a disagreement
-    ok &= ~(rivals & _same_voice(_voices(items, by_id, {aid: src.article.text for aid, src in sources.items()})))
+    ok &= ~(rivals & _same_voice(_voices(items, by_id, texts)))
 
     def grouped() -> list[list[int]]:
         """Average linkage can only join items linked by at least one allowed pair at the threshold:

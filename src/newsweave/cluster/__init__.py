@@ -3,7 +3,9 @@
 New articles are clustered among themselves by average linkage (chunks of at most `cluster_chunk`), and
 each resulting group then joins the existing story it is closest to on average, or opens a new story.
 Similarity mixes content words and anchors (names, years, numbers), TF-IDF weighted with document
-frequencies kept in the store; dated articles further apart than `max_gap_days` are never joined.
+frequencies kept in the store. Time counts when both sides are dated: beyond a day's grace the similarity
+halves every `date_half_life_days`, so two strikes on one town a week apart stay two stories while reports
+of one event over a few days still meet; dated articles further apart than `max_gap_days` are never joined.
 Each story that grew is then checked for two events of one kind and split (see `split.py`).
 """
 from __future__ import annotations
@@ -78,11 +80,20 @@ class StoryClusterer:
         w = self.options.entity_weight
         return ((1 - w) * (a[0] @ b[0].T) + w * (a[1] @ b[1].T)).toarray()
 
-    def _date_mask(self, da: list[int | None], db: list[int | None]) -> np.ndarray:
+    def _date_weight(self, da: list[int | None], db: list[int | None]) -> np.ndarray:
         a = np.array([np.nan if d is None else d for d in da], dtype=float)
         b = np.array([np.nan if d is None else d for d in db], dtype=float)
-        gap = np.abs(a[:, None] - b[None, :])
-        return ~(gap > self.options.max_gap_days)  # NaN compares False: undated never blocks
+        return self._gap_weight(np.abs(a[:, None] - b[None, :]))
+
+    def _gap_weight(self, gap: np.ndarray) -> np.ndarray:
+        """Factor on the similarity of two articles `gap` days apart: 1 within `date_grace_days`, halved
+        every `date_half_life_days` after, 0 beyond `max_gap_days`. NaN (an undated side) gives 1."""
+        o = self.options
+        gap = np.nan_to_num(gap, nan=0.0)
+        h = o.date_half_life_days
+        weight = np.ones_like(gap) if h <= 0 else 0.5 ** (np.clip(gap - o.date_grace_days, 0.0, None) / h)
+        weight[gap > o.max_gap_days] = 0.0
+        return weight
 
     def assign(
         self,
@@ -163,7 +174,8 @@ class StoryClusterer:
                 self.stats.add("stories_too_large_to_split")
                 continue
             days = [day_number(m[3]) for m in members]
-            apart = ~self._date_mask(days, days)
+            # only the hard limit here: within a story, weighing by date would cut developing events by day
+            apart = self._date_weight(days, days) == 0.0
             labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
                                  apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part)
             for label in range(1, int(labels.max()) + 1):
@@ -194,7 +206,7 @@ class StoryClusterer:
         if n == 1:
             return np.zeros(1, dtype=int)
         sim = self.similarity(vecs, vecs)
-        sim[~self._date_mask(dates, dates)] = 0.0
+        sim *= self._date_weight(dates, dates)
         np.fill_diagonal(sim, 1.0)
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - self.options.story_threshold)
@@ -217,13 +229,13 @@ class StoryClusterer:
         lo[np.isinf(lo)], hi[np.isinf(hi)] = np.nan, np.nan
         s_lo = np.array([np.nan if s is None else s[0] for s in story_spans], dtype=float)
         s_hi = np.array([np.nan if s is None else s[1] for s in story_spans], dtype=float)
-        gap = self.options.max_gap_days
         out: list[int | None] = []
         for b in range(0, n_groups, block):
             part = slice(b, b + block)
             avg = self.similarity((group_vecs[0][part], group_vecs[1][part]), story_vecs)
-            # NaN (no dates on one side) compares False: undated never blocks
-            avg[(lo[part, None] - s_hi[None, :] > gap) | (s_lo[None, :] - hi[part, None] > gap)] = 0.0
+            # days between the group's dates and the story's (0 when they overlap; NaN when either is undated)
+            apart = np.fmax(lo[part, None] - s_hi[None, :], s_lo[None, :] - hi[part, None])
+            avg *= self._gap_weight(np.clip(apart, 0.0, None))
             for row in avg:
                 above = np.flatnonzero(row >= self.options.story_threshold)
                 out.append(above[np.argsort(-row[above], kind="stable")])

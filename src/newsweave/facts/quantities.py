@@ -64,11 +64,12 @@ GROUPS = {"child": "child", "children": "child", "kid": "child", "infant": "chil
           "insurgent": "fighter", "combatant": "fighter", "policeman": "police", "police": "police",
           "family": "family", "worker": "worker", "student": "student", "patient": "patient",
           "journalist": "journalist", "doctor": "medic", "medic": "medic", "nurse": "medic",
-          "prisoner": "prisoner", "inmate": "prisoner", "refugee": "refugee", "migrant": "refugee",
+          "prisoner": "prisoner", "inmate": "prisoner", "staff": "staff", "employee": "staff", "refugee": "refugee", "migrant": "refugee",
           "commander": "commander", "leader": "commander", "official": "official", "pilot": "pilot"}
 PEOPLE = {"soldier": "troop", "troop": "troop", "serviceman": "troop", "servicemen": "troop", "fighter": "troop",
           "person": "people", "people": "people", "civilian": "civilian", "child": "child", "children": "child"}
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+OF_THE_DEAD = {"dead", "killed", "victims", "casualties", "wounded", "injured", "fatalities", "bodies"}
 
 
 def parse_number(text: str) -> float | None:
@@ -96,8 +97,8 @@ def interval(values: list[float], qualifier: str) -> tuple[float, float]:
         return 0.0, v
     if qualifier == "less than":
         return 0.0, v * (1 - 1e-9)
-    if qualifier == "over":
-        return v * (1 + 1e-9), math.inf
+    if qualifier == "over":  # "more than 19" people: at least 20
+        return (v + 1.0 if v == int(v) else v * (1 + 1e-9)), math.inf
     if qualifier == "at least":
         return v, math.inf
     if qualifier == "about":
@@ -125,6 +126,9 @@ def _outcome(tokens, index: int) -> str | None:
     governing = [f for f in found if f[1] in ancestors]
     if governing:  # "two were wounded", "killed 12 people": the outcome the number's phrase hangs on
         found = [(ancestors[f[1]] - 10, f[1], f[2]) for f in governing] + found
+    # ... unless the outcome word follows the number itself: "2 Killed 10 Injured", where a title-case
+    # headline is parsed as one noun phrase
+    found = [(-100 if f[1] == index + 1 else f[0], f[1], f[2]) for f in found]
     found.sort()
     _, where, kind = found[0]
     doc = tokens.doc
@@ -140,7 +144,11 @@ def _outcome(tokens, index: int) -> str | None:
 
 
 CUMULATIVE = re.compile(r"\b(?:since|so far|in the past|over the past|during the past|in total|ago|a total of|"
-                        r"this year|last year)\b", re.IGNORECASE)
+                        r"this year|last year)\b"
+                        # "a conflict that has killed 280000 people": the war's toll, not the event's
+                        r"|\b(?:war|conflict)\b[^.;]{0,60}\bha(?:s|ve|d) (?:killed|claimed|left)\b", re.IGNORECASE)
+# "the previous death toll was 20", "updating a previous toll of 112": a figure its own source has replaced
+SUPERSEDED = re.compile(r"\b(?:previous|earlier|initial|former|old)\s+(?:death\s+)?toll\b", re.IGNORECASE)
 
 
 def _does_other(number) -> bool:
@@ -174,8 +182,24 @@ def _is_part(doc, span) -> bool:
             break
     if after[:2] in (["of", "them"], ["of", "whom"]):
         return True
+    if after[:1] == ["of"] and any(a in OF_THE_DEAD for a in after[1:4]):
+        return True  # "five of the dead were children", "three of those killed"
     # "four children were among the dead", "three children were among at least 19 killed"
     return any(a == "among" and b != "them" for a, b in zip(after[:4], after[1:5]))
+
+
+OUTCOME_KINDS = {"killed", "wounded", "killed or wounded"}
+
+
+def _adds_to(doc, last, counted: str, earlier: list[QuantityMention]) -> bool:
+    """ "24 other people were killed", "the 16 others": a count of others adds to an earlier count of the same
+    outcome in this sentence or the one before, so it is a part of the toll. ("killed three and wounded 12
+    others" is not: the others are counted for another outcome.)"""
+    if last.i + 1 >= len(doc) or doc[last.i + 1].lower_ not in ("other", "others", "more"):
+        return False
+    sent = last.sent
+    begin = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    return any(q.counted == counted and begin <= q.start < last.idx for q in earlier)
 
 
 def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
@@ -254,6 +278,11 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             counted += " (among them)"  # "including six children": a part of another count, not a rival to it
         elif counted and counted != "day" and CUMULATIVE.search(sent.text):
             counted += " (over a period)"  # "since Saturday", "in the past 24 hours": a running total
+        elif counted in OUTCOME_KINDS and SUPERSEDED.search(text[max(span.start_char - 40, sent.start_char):
+                                                                 span.start_char]):
+            counted += " (superseded)"
+        if counted in OUTCOME_KINDS and _adds_to(doc, last, counted, out):
+            counted += " (among them)"  # "31 civilians were killed ... the 16 others": not a toll of its own
         values = [v * value_scale for v in values]
         low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
         skip = {t.i for t in span} | ({head.i} if head is not None else set())  # the figure and its unit
