@@ -1,0 +1,50 @@
+"""How well stories keep FA-KES incidents apart (a check beside ecbplus-dev, which is mostly undated).
+
+    python benchmarks/fakes_stories.py ../shared/data [--options '{"date_half_life_days": 0}']
+
+FA-KES has no event labels, but each article carries the incident's date and province. Two articles with the
+same (date, province) are taken as one incident: a rough label (one incident reported a day apart counts as
+two; two incidents in one province on one day count as one), so read the B-cubed precision as a lower bound on
+story purity and compare settings, not absolute values. Also prints how many stories with two or more
+independent sources span more than three days of incident dates (a story mixing incidents, almost surely).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import tempfile
+from pathlib import Path
+
+from newsweave import Newsweave
+from newsweave.evaluate.clustering import score
+from newsweave.options import Options
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--options", default="{}", help="Options fields as JSON")
+    args = ap.parse_args()
+    path = Path(args.data) / "fakes" / "articles.jsonl"
+    records = [json.loads(line) for line in open(path, encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp, Newsweave(Path(tmp) / "f.db", Options(**json.loads(args.options))) as nw:
+        nw.ingest([path])
+        articles = list(nw.articles())
+        stories = [s for s in nw.stories() if s.independent_sources >= 2]
+    record = {a.id: records[int(a.source.rsplit(":", 1)[1]) - 1] for a in articles}
+    incident = {i: (r["published"], r["location"]) for i, r in record.items()}
+    s = score({a.id: a.story_id for a in articles}, incident)
+    wide = 0
+    for story in stories:
+        days = sorted(datetime.date.fromisoformat(record[i]["published"]) for i in story.article_ids)
+        wide += (days[-1] - days[0]).days > 3
+    print(json.dumps({"articles": len(articles), "stories": s.stories, "incident_labels": s.gold_events,
+                      "bcubed_precision": round(s.bcubed_precision, 3), "bcubed_recall": round(s.bcubed_recall, 3),
+                      "bcubed_f1": round(s.bcubed_f1, 3), "stories_2plus_sources": len(stories),
+                      "articles_in_them": sum(len(st.article_ids) for st in stories),
+                      "stories_2plus_sources_over_3_days": wide}))
+
+
+if __name__ == "__main__":
+    main()
