@@ -10,7 +10,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from newsweave.align.groups import constrained_groups, context_similarity
-from newsweave.align.rules import codes, same_fact_allowed
+from newsweave.align.rules import codes, no_shared, same_fact_allowed
 from newsweave.align.source import Source, sources_label
 from newsweave.facts.entities import similar_name
 from newsweave.records import ArticleFacts, day_number
@@ -152,15 +152,6 @@ def _rival_wholes(wholes: list[tuple[float, float] | None]) -> np.ndarray:
     return (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])  # NaN (no whole) compares False
 
 
-def _no_shared(sets: list[set[str]]) -> np.ndarray:
-    """Pairs that share no element (either may be empty)."""
-    names = {x: k for k, x in enumerate(sorted(set().union(*sets)))}
-    incidence = np.zeros((len(sets), max(len(names), 1)), dtype=np.float32)
-    for i, ps in enumerate(sets):
-        incidence[i, [names[x] for x in ps]] = 1.0
-    return (incidence @ incidence.T) == 0
-
-
 def _fmt(v: float) -> str:
     if math.isinf(v):
         return "∞"
@@ -202,7 +193,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
     # a figure for a place the story is not about is a different count unless the other names that place too
     texts = {aid: src.article.text for aid, src in sources.items()}
     off = _elsewhere(places, facts, texts)
-    ok &= ~(rivals & (off[:, None] | off[None, :]) & _no_shared(places))
+    ok &= ~(rivals & (off[:, None] | off[None, :]) & no_shared(places))
     vague = np.array([q.qualifier == "vague" for _, q in items])
     ok &= ~(rivals & (vague[:, None] | vague[None, :]))  # "scores" is no figure to contradict "122" with
     outcome = np.array([q.counted.removesuffix(PART) in OUTCOMES for _, q in items])

@@ -23,14 +23,19 @@ def codes(values: list[Hashable]) -> np.ndarray:
     return np.array([-1 if v is None else table.setdefault(v, len(table)) for v in values])
 
 
-def _disjoint(sets: list[set[str]]) -> np.ndarray:
-    """Pairs that both name something and share nothing."""
+def no_shared(sets: list[set[str]]) -> np.ndarray:
+    """Pairs that share no element (either may be empty)."""
     names = {x: k for k, x in enumerate(sorted(set().union(*sets)))} if sets else {}
     incidence = np.zeros((len(sets), max(len(names), 1)), dtype=np.float32)
     for i, s in enumerate(sets):
         incidence[i, [names[x] for x in s]] = 1.0
-    has = incidence.any(axis=1)
-    return has[:, None] & has[None, :] & ((incidence @ incidence.T) == 0)
+    return (incidence @ incidence.T) == 0
+
+
+def _disjoint(sets: list[set[str]]) -> np.ndarray:
+    """Pairs that both name something and share nothing."""
+    has = np.array([bool(s) for s in sets])
+    return has[:, None] & has[None, :] & no_shared(sets)
 
 
 def same_fact_allowed(counted: list[str], who: list[str | None], values: list[tuple], value: list[float],
