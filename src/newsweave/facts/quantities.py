@@ -64,7 +64,8 @@ GROUPS = {"child": "child", "children": "child", "kid": "child", "infant": "chil
           "insurgent": "fighter", "combatant": "fighter", "policeman": "police", "police": "police",
           "family": "family", "worker": "worker", "student": "student", "patient": "patient",
           "journalist": "journalist", "doctor": "medic", "medic": "medic", "nurse": "medic",
-          "prisoner": "prisoner", "inmate": "prisoner", "staff": "staff", "employee": "staff", "refugee": "refugee", "migrant": "refugee",
+          "prisoner": "prisoner", "inmate": "prisoner", "staff": "staff", "employee": "staff",
+          "refugee": "refugee", "migrant": "refugee",
           "commander": "commander", "leader": "commander", "official": "official", "pilot": "pilot"}
 PEOPLE = {"soldier": "troop", "troop": "troop", "serviceman": "troop", "servicemen": "troop", "fighter": "troop",
           "person": "people", "people": "people", "civilian": "civilian", "child": "child", "children": "child"}
@@ -282,7 +283,7 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
                                                                  span.start_char]):
             counted += " (superseded)"
         if counted in OUTCOME_KINDS and _adds_to(doc, last, counted, out):
-            counted += " (among them)"  # "31 civilians were killed ... the 16 others": not a toll of its own
+            counted += " (among them)"  # "40 were killed ... 24 other people were killed": not a toll of its own
         values = [v * value_scale for v in values]
         low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
         skip = {t.i for t in span} | ({head.i} if head is not None else set())  # the figure and its unit
