@@ -13,6 +13,7 @@ from newsweave.align.groups import constrained_groups, context_similarity
 from newsweave.align.rules import codes, no_shared, same_fact_allowed
 from newsweave.align.source import Source, sources_label
 from newsweave.facts.entities import similar_name
+from newsweave.facts.quantities import OUTCOME_KINDS as OUTCOMES
 from newsweave.records import ArticleFacts, day_number
 
 MIN_CONTEXT = 0.2  # mean context cosine at which two groups of same-kind figures are one fact
@@ -22,7 +23,6 @@ SAME_FIGURE_BONUS = 0.3  # added to the context cosine of two mentions giving th
 # (buses, vehicles, towns) mostly count different things, so they need near-identical context.
 RIVAL_CONTEXT = 0.25
 DETAIL_RIVAL_CONTEXT = 0.6
-OUTCOMES = {"killed", "wounded", "killed or wounded"}
 PART = " (among them)"
 LEAD_BONUS = 0.2  # added to the context of two articles' first casualty figures: both speak of the main event
 

@@ -80,10 +80,12 @@ class StoryClusterer:
         w = self.options.entity_weight
         return ((1 - w) * (a[0] @ b[0].T) + w * (a[1] @ b[1].T)).toarray()
 
-    def _date_weight(self, da: list[int | None], db: list[int | None]) -> np.ndarray:
+    @staticmethod
+    def _day_gaps(da: list[int | None], db: list[int | None]) -> np.ndarray:
+        """Days between each pair of dates; NaN where either is undated."""
         a = np.array([np.nan if d is None else d for d in da], dtype=float)
         b = np.array([np.nan if d is None else d for d in db], dtype=float)
-        return self._gap_weight(np.abs(a[:, None] - b[None, :]))
+        return np.abs(a[:, None] - b[None, :])
 
     def _gap_weight(self, gap: np.ndarray) -> np.ndarray:
         """Factor on the similarity of two articles `gap` days apart: 1 within `date_grace_days`, halved
@@ -175,7 +177,7 @@ class StoryClusterer:
                 continue
             days = [day_number(m[3]) for m in members]
             # only the hard limit here: within a story, weighing by date would cut developing events by day
-            apart = self._date_weight(days, days) == 0.0
+            apart = self._day_gaps(days, days) > o.max_gap_days  # NaN (undated) compares False
             labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
                                  apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part)
             for label in range(1, int(labels.max()) + 1):
@@ -206,7 +208,7 @@ class StoryClusterer:
         if n == 1:
             return np.zeros(1, dtype=int)
         sim = self.similarity(vecs, vecs)
-        sim *= self._date_weight(dates, dates)
+        sim *= self._gap_weight(self._day_gaps(dates, dates))
         np.fill_diagonal(sim, 1.0)
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - self.options.story_threshold)
