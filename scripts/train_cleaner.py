@@ -4,8 +4,10 @@
 
 Lines of each whole-page text are labelled from the gold snippets (a line inside a `with` snippet is
 article, a line holding a `without` snippet is boilerplate). Every fifth page (sorted by id) is held out
-for validation; the scores printed for it are the ones to quote. The first MLP sees page features; the
-second also sees the first one's out-of-fold predictions for the neighbouring lines.
+for validation; the scores printed for it are the ones to quote. A logistic regression over the lines' hashed
+words and character n-grams becomes the lexicon; the first MLP sees page features and the lexicon's score;
+the second also sees the first one's predictions for the neighbouring lines. Each stage learns from
+out-of-fold predictions of the one before, so it never trusts scores made on its own training pages.
 """
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from newsweave.clean.lines import context_features, line_features, split_lines
+from newsweave.clean.lexicon import Lexicon, featurize
+from newsweave.clean.lines import context_features, line_features, page_words, split_lines
 from newsweave.clean.model import LineClassifier, export_mlp
+from newsweave.clean.text import TextCleaner
 from newsweave.evaluate.extraction import evaluate, load_gold, load_page, normalize
 
 
@@ -38,32 +43,33 @@ def label_lines(lines, keep, drop) -> np.ndarray:
     return labels
 
 
-def fit(x, y, w, seed=0):
+def fit(x, y, seed=0):
     scaler = StandardScaler().fit(x)
     scaler.scale_[scaler.scale_ == 0] = 1.0
-    model = MLPClassifier(hidden_layer_sizes=(48, 16), alpha=1e-3, max_iter=400, early_stopping=True,
-                          random_state=seed).fit(scaler.transform(x), y, sample_weight=w)
+    model = MLPClassifier(hidden_layer_sizes=(48, 16), alpha=1e-2, max_iter=400, early_stopping=True,
+                          random_state=seed).fit(scaler.transform(x), y)
     return model, scaler
 
 
-def weak_labels(data: Path, doc_id: str, lines) -> np.ndarray:
-    """Lines trafilatura keeps from the same page's HTML: many more (noisier) labels than the gold snippets."""
-    import trafilatura
+def fit_lexicon(matrix, y) -> Lexicon:
+    model = LogisticRegression(C=3.0, max_iter=2000).fit(matrix, y)
+    return Lexicon(model.coef_.ravel(), model.intercept_[0])
 
-    html = load_page(data, doc_id, "html")
-    out = trafilatura.extract(html, include_comments=False) if html else None
-    if not out:
-        return np.full(len(lines), -1)
-    body = normalize(out)
-    return np.array([1 if len(normalize(ln.text)) >= 2 and normalize(ln.text) in body else 0 for ln in lines])
+
+def out_of_fold(x, y, known, groups, fit_one, predict) -> np.ndarray:
+    """Predictions for every row from models that never saw its page: the next stage learns from honest inputs."""
+    out = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=5).split(x, groups=groups):
+        m = tr[known[tr]]
+        out[te] = predict(fit_one(x[m], y[m]), x[te])
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
-    ap.add_argument("-o", "--output", default="src/newsweave/data/cleaner.json")
-    ap.add_argument("--weak", type=float, default=0.0,
-                    help="weight of lines labelled by trafilatura on the page's HTML (0: gold snippets only)")
+    ap.add_argument("-o", "--output", default="src/newsweave/data/cleaner.json",
+                    help="the MLPs; the lexicon is written beside it as cleaner_lexicon.npz")
     args = ap.parse_args()
     data = Path(args.data)
     gold = load_gold(data)
@@ -71,55 +77,47 @@ def main() -> int:
     valid = set(ids[::5])
     train = [i for i in ids if i not in valid]
 
-    feats, labels, groups, weights = [], [], [], []
+    feats, labels, groups, words = [], [], [], []
     for g, doc_id in enumerate(train):
         page = load_page(data, doc_id, "text")
         if page is None:
             continue
         lines = split_lines(page)
-        y = label_lines(lines, gold[doc_id].get("with", []), gold[doc_id].get("without", []))
-        weak = weak_labels(data, doc_id, lines) if args.weak else np.full(len(lines), -1)
-        w = np.where(y >= 0, 1.0, np.where(weak >= 0, args.weak, 0.0))
-        y = np.where(y >= 0, y, weak)
-        feats.append(line_features(lines))
-        labels.append(y)
-        weights.append(w)
+        words_of = page_words(lines)
+        feats.append(line_features(lines, words_of))
+        labels.append(label_lines(lines, gold[doc_id].get("with", []), gold[doc_id].get("without", [])))
         groups.append(np.full(len(lines), g))
+        words.extend(words_of.per_line())
     x = np.vstack(feats)
     y = np.concatenate(labels)
     grp = np.concatenate(groups)
-    wt = np.concatenate(weights)
-    known = (y >= 0) & (wt > 0)
+    known = y >= 0
     print(f"train pages {len(train)}, lines {len(y)}, labelled {known.sum()} (keep {int((y == 1).sum())})")
 
-    # out-of-fold first-pass predictions so the second pass learns from honest neighbours
-    oof = np.zeros(len(y))
-    for tr, te in GroupKFold(n_splits=5).split(x, groups=grp):
-        m = tr[known[tr]]
-        model, scaler = fit(x[m], y[m], wt[m])
-        oof[te] = model.predict_proba(scaler.transform(x[te]))[:, 1]
-    first, first_scaler = fit(x[known], y[known], wt[known])
-    ctx = []
-    for g in np.unique(grp):
-        ctx.append(context_features(oof[grp == g]))
-    x2 = np.hstack([x, np.vstack(ctx)])
-    second, second_scaler = fit(x2[known], y[known], wt[known])
+    lex_matrix = featurize(words)
+    lex_oof = out_of_fold(lex_matrix, y, known, grp, fit_lexicon, lambda lex, m: m @ lex.weights + lex.intercept)
+    lexicon = fit_lexicon(lex_matrix[known], y[known])
+    x = np.hstack([x, lex_oof[:, None]])
+    oof = out_of_fold(x, y, known, grp, fit, lambda ms, z: ms[0].predict_proba(ms[1].transform(z))[:, 1])
+    first, first_scaler = fit(x[known], y[known])
+    ctx = np.vstack([context_features(oof[grp == g]) for g in np.unique(grp)])
+    x2 = np.hstack([x, ctx])
+    second, second_scaler = fit(x2[known], y[known])
 
     spec = {
         "first": export_mlp(first, first_scaler),
         "second": export_mlp(second, second_scaler),
         "meta": {"trained_on": "extraction-dev (every page but each fifth by id)", "train_pages": len(train)},
     }
-    classifier = LineClassifier(spec)
-
-    from newsweave.clean.text import TextCleaner
-
-    cleaner = TextCleaner(classifier=classifier)
+    lexicon = Lexicon.from_bytes(lexicon.to_bytes())  # score validation with the weights as shipped
+    cleaner = TextCleaner(classifier=LineClassifier(spec, lexicon))
     scores = evaluate(data, lambda page: cleaner.clean(page).text, "text", sorted(valid))
     print(f"validation ({len(valid)} pages): P {scores.precision:.3f} R {scores.recall:.3f} F {scores.f1:.3f}")
     spec["meta"]["validation"] = scores.as_dict()
-    Path(args.output).write_text(json.dumps(spec, separators=(",", ":")))
-    print(f"wrote {args.output}")
+    out = Path(args.output)
+    out.write_text(json.dumps(spec, separators=(",", ":")))
+    out.with_name("cleaner_lexicon.npz").write_bytes(lexicon.to_bytes())
+    print(f"wrote {out} and {out.with_name('cleaner_lexicon.npz')}")
     return 0
 
 

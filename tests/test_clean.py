@@ -1,10 +1,13 @@
 """Cleaning: metadata recovered from text, boilerplate removed, and the HTML path."""
 import re
+from collections import Counter
 
 import numpy as np
+import pytest
 
-from newsweave.clean import TextCleaner, clean_html
-from newsweave.clean.lines import _char_and_word_features, split_lines
+from newsweave.clean import TextCleaner, clean_html, lexicon
+from newsweave.clean.lines import _char_and_word_features, line_features, page_words, split_lines
+from newsweave.clean.model import default_classifier
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
 from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
 
@@ -100,3 +103,36 @@ def test_vectorised_line_counts_match_the_per_line_definition(seeds):
 def _offsets(lines):
     lengths = np.array([len(ln.text) for ln in lines])
     return np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]), lengths
+
+
+def test_lexicon_scores_lines_as_the_regression_it_was_trained_as(seeds):
+    """Runtime scoring (cached per word) must equal the training matrix times the weights."""
+    lines = split_lines((seeds / sorted(p.name for p in seeds.iterdir())[0]).read_text(encoding="utf-8"))
+    words = page_words(lines)
+    weights = np.random.default_rng(0).normal(size=lexicon.DIM)
+    lex = lexicon.Lexicon(weights, -0.25)
+    want = lexicon.featurize(words.per_line()) @ weights - 0.25
+    assert np.allclose(lex.score(words), want)
+    shipped = lexicon.Lexicon.from_bytes(lex.to_bytes())
+    assert np.allclose(shipped.weights, weights, atol=2e-3 * np.abs(weights).max())
+
+
+def test_page_vocabulary_shares_match_the_counting_definition(seeds):
+    for path in sorted(seeds.iterdir()):
+        lines = split_lines(path.read_text(encoding="utf-8"))
+        per_line = [re.findall(r"\w+", ln.text.lower()) for ln in lines]
+        counts = Counter(w for ws in per_line for w in ws if not w.isdigit())
+        top30 = {w for w, _ in counts.most_common(30)}
+        hapax = {w for w, c in counts.items() if c == 1}
+        got = line_features(lines)
+        for i, ws in enumerate(per_line):
+            if ws:
+                assert got[i, 30] == pytest.approx(sum(w in top30 for w in ws) / len(ws))
+                assert got[i, 32] == pytest.approx(sum(w in hapax for w in ws) / len(ws))
+
+
+def test_shipped_lexicon_knows_page_furniture_from_prose():
+    words = page_words(split_lines("Leave a Reply\nShare this:\n"
+                                   "The council said on Tuesday that the bridge would reopen after repairs.\n"))
+    furniture_a, furniture_b, prose = default_classifier().lexicon.score(words)
+    assert max(furniture_a, furniture_b) < prose

@@ -14,6 +14,7 @@ import numpy as np
 
 TERMINAL = tuple(".!?…\"”»’'")
 BULLETS = ("* ", "+ ", "- ", "• ", "o ", "· ", "| ", "> ", "» ", "› ", "– ", "— ")
+LIST_MARKS = ("* ", "- ", "• ")  # how a page rendered to text marks list items
 WORD = re.compile(r"\w+", re.UNICODE)
 URLISH = re.compile(r"https?://|www\.|(?<=\S)@\S+\.\w+|\.com\b|\.org\b")  # e-mail: x@host.tld
 DATEISH = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
@@ -65,7 +66,69 @@ def _distance_to(mask: np.ndarray) -> np.ndarray:
     return best
 
 
-N_BASE = 30
+@dataclass
+class PageWords:
+    """The lower-cased words of a page's lines, as indices into the page's vocabulary (in order of first use)."""
+
+    vocab: list[str]
+    ids: np.ndarray  # one entry per word occurrence
+    line: np.ndarray  # the line of each occurrence
+    n_lines: int
+
+    def per_line(self) -> list[list[str]]:
+        out: list[list[str]] = [[] for _ in range(self.n_lines)]
+        for i, w in zip(self.line, self.ids):
+            out[i].append(self.vocab[w])
+        return out
+
+
+def page_words(lines: list[Line]) -> PageWords:
+    index: dict[str, int] = {}
+    ids: list[int] = []
+    line: list[int] = []
+    for i, ln in enumerate(lines):
+        words = WORD.findall(ln.text.lower())
+        ids.extend([index.setdefault(w, len(index)) for w in words])
+        line.extend([i] * len(words))
+    return PageWords(list(index), np.array(ids, dtype=np.int64), np.array(line, dtype=np.int64), len(lines))
+
+
+def _page_vocabulary(words: PageWords) -> np.ndarray:
+    """Share of each line's words among the page's 30 and 100 commonest, and seen once on the page.
+    The commonest words of a page are its function words; article prose is full of them, menus are not."""
+    n = words.n_lines
+    if not len(words.ids):
+        return np.zeros((n, 3))
+    counts = np.bincount(words.ids, minlength=len(words.vocab))
+    counts[[w.isdigit() for w in words.vocab]] = 0  # numbers are not vocabulary
+    ranked = np.argsort(-counts, kind="stable")  # ties: the word used first ranks first
+    ranked = ranked[counts[ranked] > 0]
+    per_line = np.maximum(np.bincount(words.line, minlength=n), 1)
+    out = np.zeros((n, 3))
+    for col, chosen in enumerate((np.isin(words.ids, ranked[:30]), np.isin(words.ids, ranked[:100]),
+                                  counts[words.ids] == 1)):
+        out[:, col] = np.bincount(words.line, weights=chosen, minlength=n) / per_line
+    return out
+
+
+def _block_features(lines: list[Line], words: np.ndarray) -> np.ndarray:
+    """Blocks are runs of lines between blank lines: their size, the line's place in its block, and the length
+    of the run of bulleted lines it belongs to (menus are long bulleted runs)."""
+    n = len(lines)
+    block = np.cumsum([ln.blank_before for ln in lines])
+    block_words = np.bincount(block, weights=words)
+    block_lines = np.bincount(block)
+    first_of_block = np.searchsorted(block, block)  # block ids are sorted
+    bulleted = np.array([ln.text.startswith(LIST_MARKS) for ln in lines])
+    change = np.flatnonzero(np.diff(bulleted.astype(int))) + 1
+    bounds = np.concatenate([[0], change, [n]])
+    run = np.repeat(np.diff(bounds), np.diff(bounds)) * bulleted
+    return np.column_stack([np.log1p(block_words[block]), np.log1p(block_lines[block]),
+                            np.log1p(np.arange(n) - first_of_block), np.log1p(run),
+                            words / np.maximum(block_words[block], 1)])
+
+
+N_BASE = 38
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +199,7 @@ def _lines_matching(pattern: re.Pattern, joined: str, starts: np.ndarray, n: int
     return np.bincount(np.searchsorted(starts, hits, side="right") - 1, minlength=n).astype(float)
 
 
-def line_features(lines: list[Line]) -> np.ndarray:
+def line_features(lines: list[Line], words_of: PageWords | None = None) -> np.ndarray:
     n = len(lines)
     f = np.zeros((n, N_BASE))
     if n == 0:
@@ -188,6 +251,8 @@ def line_features(lines: list[Line]) -> np.ndarray:
     f[:, 27] = (pos > last)
     f[:, 28] = np.log1p(n)
     f[:, 29] = _window_mean(long_sentence.astype(float), 4)
+    f[:, 30:33] = _page_vocabulary(words_of if words_of is not None else page_words(lines))
+    f[:, 33:38] = _block_features(lines, words)
     return f
 
 

@@ -1,6 +1,8 @@
-"""The trained line classifier: two small MLPs (page features, then neighbourhood), run in NumPy.
+"""The trained line classifier: a boilerplate lexicon and two small MLPs (page features, then neighbourhood),
+run in NumPy.
 
-Weights are produced by scripts/train_cleaner.py and shipped as JSON in newsweave/data/cleaner.json.
+Weights are produced by scripts/train_cleaner.py and shipped in newsweave/data/: the MLPs as JSON
+(cleaner.json), the lexicon as compressed arrays (cleaner_lexicon.npz).
 """
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from importlib import resources
 
 import numpy as np
 
-from newsweave.clean.lines import Line, context_features, line_features
+from newsweave.clean.lexicon import Lexicon
+from newsweave.clean.lines import Line, context_features, line_features, page_words
 
 
 class MLP:
@@ -28,16 +31,23 @@ class MLP:
         return 1.0 / (1.0 + np.exp(-np.clip(z.ravel(), -30, 30)))
 
 
+def page_features(lines: list[Line], lexicon: Lexicon) -> np.ndarray:
+    """What the first MLP sees: the layout and page-vocabulary features, then the lexicon score."""
+    words = page_words(lines)
+    return np.hstack([line_features(lines, words), lexicon.score(words)[:, None]])
+
+
 class LineClassifier:
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, lexicon: Lexicon):
         self.first = MLP(spec["first"])
         self.second = MLP(spec["second"])
+        self.lexicon = lexicon
         self.meta = spec.get("meta", {})
 
     def predict(self, lines: list[Line]) -> np.ndarray:
         if not lines:
             return np.zeros(0)
-        base = line_features(lines)
+        base = page_features(lines, self.lexicon)
         p1 = self.first.predict(base)
         return self.second.predict(np.hstack([base, context_features(p1)]))
 
@@ -54,5 +64,6 @@ def export_mlp(model, scaler) -> dict:
 
 @lru_cache(maxsize=1)
 def default_classifier() -> LineClassifier:
-    spec = json.loads(resources.files("newsweave").joinpath("data/cleaner.json").read_text())
-    return LineClassifier(spec)
+    data = resources.files("newsweave").joinpath("data")
+    spec = json.loads(data.joinpath("cleaner.json").read_text())
+    return LineClassifier(spec, Lexicon.from_bytes(data.joinpath("cleaner_lexicon.npz").read_bytes()))

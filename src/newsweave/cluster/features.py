@@ -35,11 +35,9 @@ def anchor_tokens(text: str) -> list[str]:
     for sentence in SENTENCE.split(text):
         toks = TOKEN.findall(sentence)
         for j, w in enumerate(toks):
-            if YEAR.fullmatch(w):
-                out.append("Y" + w)
-            elif w[0].isdigit():
-                out.append("N" + w)
-            elif w[0].isupper() and j > 0 and w.lower() not in STOP:
+            if w[0].isdigit():
+                out.append(("Y" if YEAR.fullmatch(w) else "N") + w)
+            elif j and w[0].isupper() and w.lower() not in STOP:
                 out.append(w.lower())
     return out
 

@@ -11,6 +11,7 @@ import numpy as np
 WORD = re.compile(r"\w+", re.UNICODE)
 PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
+SHIFT = np.uint64(61)
 
 
 @lru_cache(maxsize=1 << 20)
@@ -47,9 +48,12 @@ class MinHasher:
         hashes = shingle_hashes(text, self.shingle_size)
         if len(hashes) == 0:
             return np.full(self.num_perm, MAX_HASH, dtype=np.uint64)
-        # (shingles x perms) affine permutations modulo a Mersenne prime, as in datasketch
-        values = (hashes[:, None] * self.a[None, :] + self.b[None, :]) % PRIME & MAX_HASH
-        return values.min(axis=0)
+        # (shingles x perms) affine permutations modulo a Mersenne prime, as in datasketch; the values stay
+        # below 2**63, and x mod (2**61 - 1) is (x & P) + (x >> 61) less P once: no slow integer division
+        values = hashes[:, None] * self.a[None, :] + self.b[None, :]
+        values = (values & PRIME) + (values >> SHIFT)
+        values = np.where(values >= PRIME, values - PRIME, values)
+        return (values & MAX_HASH).min(axis=0)
 
     @staticmethod
     def jaccard(a: np.ndarray, b: np.ndarray) -> float:
