@@ -48,6 +48,7 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
     run_id = store.start_run()
 
     in_flight: list = []  # results of the batch the workers are preparing
+    shingles: dict[str, np.ndarray] = {}  # of the articles added, for the containment check
 
     def store_prepared() -> None:
         """Store the batch in flight in one transaction; an article is never half-written."""
@@ -60,6 +61,7 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
                 report.errors.append(InputError(done.source, done.error))
             else:
                 rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
+                shingles[done.article.id] = np.frombuffer(done.shingles, dtype=np.uint32).astype(np.uint64)
         store.add_articles(rows)
         report.added += len(rows)
 
@@ -98,7 +100,7 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
     finally:
         preparer.close()
 
-    place_pending(store, options, report, progress)
+    place_pending(store, options, report, progress, shingles)
     report.stats = {"clean": cleaner.stats.counts}
     store.finish_run(run_id, {"read": report.read, "added": report.added, "placed": report.placed,
                               "already_stored": report.already_stored, "errors": len(report.errors),
@@ -107,13 +109,15 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
 
 
 def place_pending(store: Store, options: Options, report: IngestReport | None = None,
-                  progress: Progress | None = None) -> None:
-    """Link copies and assign stories for every stored article that has no story yet."""
+                  progress: Progress | None = None, shingles: dict[str, np.ndarray] | None = None) -> None:
+    """Link copies and assign stories for every stored article that has no story yet.
+    `shingles`: hashes already computed for some articles (any missing are computed from their text)."""
     report = report or IngestReport()
     pending = store.pending_articles()
     if not pending:
         return
     detector = CopyDetector(options)
+    detector.remember_shingles(shingles or {})
     features = store.features()
     hashes = dict(store.db.execute("SELECT id, text_hash FROM articles").fetchall())
     placed_rows = store.db.execute(

@@ -10,9 +10,12 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
+
 from newsweave.clean import Cleaner
 from newsweave.cluster import article_features
 from newsweave.dedup import MinHasher
+from newsweave.dedup.minhash import shingle_hashes
 from newsweave.options import Options
 from newsweave.records import Article, RawDocument, sha1
 from newsweave.workers import process_pool
@@ -32,6 +35,7 @@ class Prepared:
     signature: bytes = b""
     words: bytes = b""
     anchors: bytes = b""
+    shingles: bytes = b""  # 32-bit shingle hashes, handed to the containment check so it need not hash again
     error: str | None = None
     stat: str = ""  # the cleaner's counter for this document
 
@@ -49,8 +53,9 @@ class Preparer:
         if article is None:
             return Prepared(doc.source, error="no article text found after cleaning", stat="dropped_no_text")
         words, anchors = article_features(article.title, article.text)
-        return Prepared(doc.source, article, text_hash(article.text), self.hasher.signature(article.text).tobytes(),
-                        words, anchors, stat=f"cleaned_{doc.kind}")
+        shingles = shingle_hashes(article.text, self.hasher.shingle_size)
+        return Prepared(doc.source, article, text_hash(article.text), self.hasher.signature_of(shingles).tobytes(),
+                        words, anchors, shingles.astype(np.uint32).tobytes(), stat=f"cleaned_{doc.kind}")
 
 
 _worker: Preparer | None = None

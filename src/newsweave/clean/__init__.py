@@ -1,9 +1,9 @@
 """Clean: raw documents in, articles out (body text plus recovered metadata)."""
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from newsweave.clean.html import clean_html
 from newsweave.clean.lines import split_lines
@@ -19,7 +19,7 @@ def chrome_group(doc: RawDocument) -> str:
     """Documents of one outlet, or failing that of one folder, share their page chrome."""
     if doc.outlet:
         return doc.outlet
-    return str(Path(doc.source.split("@")[0]).parent)
+    return os.path.dirname(doc.source.split("@")[0]) or "."
 
 
 class Cleaner:

@@ -133,6 +133,10 @@ class CopyDetector:
             self.by_hash[text_hash] = article_id
         self._index(article_id, signature)
 
+    def remember_shingles(self, known: dict[str, np.ndarray]) -> None:
+        """Shingle hashes computed earlier (by the workers that cleaned the articles)."""
+        self._shingles.update(known)
+
     def shingles(self, article: Article) -> np.ndarray:
         if article.id not in self._shingles:
             self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size)

@@ -45,7 +45,10 @@ class MinHasher:
         self.b = rng.randint(0, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64)
 
     def signature(self, text: str) -> np.ndarray:
-        hashes = shingle_hashes(text, self.shingle_size)
+        return self.signature_of(shingle_hashes(text, self.shingle_size))
+
+    def signature_of(self, hashes: np.ndarray) -> np.ndarray:
+        """The signature of a text given its shingle hashes (which containment checks reuse)."""
         if len(hashes) == 0:
             return np.full(self.num_perm, MAX_HASH, dtype=np.uint64)
         # (shingles x perms) affine permutations modulo a Mersenne prime, as in datasketch; the values stay

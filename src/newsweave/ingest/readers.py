@@ -200,7 +200,7 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     Inside a directory, files no reader accepts (a README, an image) are passed over; a file named
     explicitly must be readable, or it is reported."""
     for p in paths:
-        path = Path(p)
+        path = Path(p).resolve()  # the folder once, not each of its files: sources are absolute paths
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not child.name.startswith(".") and reader_for(child) is not None:
@@ -212,11 +212,10 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
 
 
 def read_inputs(paths: Iterable[str | Path], limit: int) -> Iterator[Item]:
-    for entry in iter_inputs(paths):
-        if isinstance(entry, InputError):
-            yield entry
+    for path in iter_inputs(paths):
+        if isinstance(path, InputError):
+            yield path
             continue
-        path = entry.resolve()
         reader = reader_for(path)
         if reader is None:
             yield InputError(str(path), f"unsupported file type '{path.suffix or path.name}'")

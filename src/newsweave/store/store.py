@@ -74,19 +74,17 @@ class Store:
     def add_articles(self, rows: list[tuple[Article, str, bytes, bytes, bytes]]) -> None:
         """Insert cleaned articles with their features, all or nothing."""
         with self.transaction() as db:
-            for article, text_hash, minhash, words, entities in rows:
-                db.execute(
-                    "INSERT OR IGNORE INTO articles (id, source, kind, raw, text, text_hash, title, url, outlet,"
-                    " author, published, credited_origin, credit_line, removed_chars)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (article.id, article.source, article.kind, article.raw, article.text, text_hash,
-                     article.title, article.url, article.outlet, article.author, article.published,
-                     article.credited_origin, article.credit_line, article.removed_chars),
-                )
-                db.execute(
-                    "INSERT OR IGNORE INTO article_features (article_id, minhash, words, entities) VALUES (?,?,?,?)",
-                    (article.id, minhash, words, entities),
-                )
+            db.executemany(
+                "INSERT OR IGNORE INTO articles (id, source, kind, raw, text, text_hash, title, url, outlet,"
+                " author, published, credited_origin, credit_line, removed_chars)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(a.id, a.source, a.kind, a.raw, a.text, text_hash, a.title, a.url, a.outlet, a.author, a.published,
+                  a.credited_origin, a.credit_line, a.removed_chars) for a, text_hash, *_ in rows],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO article_features (article_id, minhash, words, entities) VALUES (?,?,?,?)",
+                [(a.id, minhash, words, entities) for a, _, minhash, words, entities in rows],
+            )
 
     def _article(self, row: sqlite3.Row) -> Article:
         return Article(**{k: row[k] for k in ARTICLE_COLUMNS})
