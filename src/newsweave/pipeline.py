@@ -20,6 +20,7 @@ from newsweave.prepare import PreparePool
 from newsweave.records import Article, InputError, RawDocument
 from newsweave.store import Store
 
+SHINGLES_KEPT = 8_000_000  # 64 MB of shingle hashes handed from the workers to the containment check
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
 
 
@@ -48,10 +49,14 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
     run_id = store.start_run()
 
     in_flight: list = []  # results of the batch the workers are preparing
-    shingles: dict[str, np.ndarray] = {}  # of the articles added, for the containment check
+    # shingle hashes of the articles added, for the containment check: up to SHINGLES_KEPT in all, so a huge
+    # ingest does not hold them all (the rest are hashed again there)
+    shingles: dict[str, np.ndarray] = {}
+    shingles_kept = 0
 
     def store_prepared() -> None:
         """Store the batch in flight in one transaction; an article is never half-written."""
+        nonlocal shingles_kept
         if not in_flight:
             return
         rows = []
@@ -61,7 +66,10 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
                 report.errors.append(InputError(done.source, done.error))
             else:
                 rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
-                shingles[done.article.id] = np.frombuffer(done.shingles, dtype=np.uint32).astype(np.uint64)
+                if shingles_kept < SHINGLES_KEPT:
+                    hashes = np.frombuffer(done.shingles, dtype=np.uint32).astype(np.uint64)
+                    shingles[done.article.id] = hashes
+                    shingles_kept += len(hashes)
         store.add_articles(rows)
         report.added += len(rows)
 

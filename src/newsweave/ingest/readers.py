@@ -200,13 +200,14 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     Inside a directory, files no reader accepts (a README, an image) are passed over; a file named
     explicitly must be readable, or it is reported."""
     for p in paths:
-        path = Path(p).resolve()  # the folder once, not each of its files: sources are absolute paths
+        path = Path(p)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
+            # sources are absolute paths: the folder is resolved once, and only links among its files again
+            for child in sorted(path.resolve().rglob("*")):
                 if child.is_file() and not child.name.startswith(".") and reader_for(child) is not None:
-                    yield child
+                    yield child.resolve() if child.is_symlink() else child
         elif path.is_file():
-            yield path
+            yield path.resolve()
         else:
             yield InputError(str(path), "no such file or directory")
 
