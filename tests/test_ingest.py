@@ -161,6 +161,7 @@ def test_killed_ingest_resumes_without_duplicates(data_dir, tmp_path, db):
         assert len(ids) == len(set(ids)) == total
         assert all(a.story_id is not None for a in nw.articles())
         assert nw.store.db.execute("SELECT count(*) FROM article_features").fetchone()[0] == total
+        assert nw.store.db.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0] == total
 
 
 def test_worker_processes_give_the_same_result_as_one_process(tmp_path):

@@ -45,8 +45,9 @@ class Newsweave:
         return ingest(self.store, paths, self.options, progress)
 
     def resume(self) -> None:
-        """Place articles left unplaced by an interrupted ingest."""
-        place_pending(self.store, self.options)
+        """Place (and index for search) articles left so by an interrupted ingest."""
+        with self.store.indexing_text():
+            place_pending(self.store, self.options)
 
     def stories(self) -> list[Story]:
         return self.store.stories()

@@ -108,7 +108,8 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
     finally:
         preparer.close()
 
-    place_pending(store, options, report, progress, shingles)
+    with store.indexing_text():
+        place_pending(store, options, report, progress, shingles)
     report.stats = {"clean": cleaner.stats.counts}
     store.finish_run(run_id, {"read": report.read, "added": report.added, "placed": report.placed,
                               "already_stored": report.already_stored, "errors": len(report.errors),

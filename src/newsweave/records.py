@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -37,7 +38,7 @@ class RawDocument:
     author: str | None = None
     external_id: str | None = None
 
-    @property
+    @cached_property
     def article_id(self) -> str:
         # Same source and same bytes give the same id: re-ingesting an input adds nothing.
         return sha1(f"{self.source}\n{sha1(self.content)}")[:16]

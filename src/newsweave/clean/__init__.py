@@ -6,7 +6,6 @@ import re
 from collections import Counter, defaultdict
 
 from newsweave.clean.html import clean_html
-from newsweave.clean.lines import split_lines
 from newsweave.clean.meta import find_date
 from newsweave.clean.text import CleanResult, TextCleaner
 from newsweave.options import Options
@@ -35,7 +34,8 @@ class Cleaner:
         per_group: dict[str, Counter] = defaultdict(Counter)
         for doc in docs:
             if doc.kind == "text":
-                per_group[chrome_group(doc)].update({ln.text for ln in split_lines(doc.content) if len(ln.text) < 160})
+                stripped = (raw.strip() for raw in doc.content.splitlines())
+                per_group[chrome_group(doc)].update({t for t in stripped if t and len(t) < 160})
         need = self.options.batch_repeat_docs
         return {g: {t for t, c in counts.items() if c >= need} for g, counts in per_group.items()}
 

@@ -83,4 +83,21 @@ MIGRATIONS: list[str] = [
     DELETE FROM dossiers;
     ALTER TABLE dossiers ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: the full-text index is filled after articles are stored (Store.index_text), not by a trigger on each
+    # insert, so ingest can index on a core that placing leaves idle; deletes and edits touch indexed rows only
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    INSERT OR REPLACE INTO blobs (name, value) SELECT 'fts_indexed_seq', coalesce(max(seq), 0) FROM articles;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles
+    WHEN old.seq <= (SELECT value FROM blobs WHERE name = 'fts_indexed_seq') BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles
+    WHEN old.seq <= (SELECT value FROM blobs WHERE name = 'fts_indexed_seq') BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END;
+    """,
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from newsweave.records import Article, CopyLink, Story
@@ -218,6 +219,45 @@ class Store:
     def story(self, story_id: int) -> Story | None:
         found = self.stories([story_id])
         return found[0] if found else None
+
+    # -- full-text index -------------------------------------------------------------------------
+    def index_text(self, chunk: int = 2000) -> int:
+        """Add the articles stored since the last call to the full-text index, `chunk` articles per transaction
+        so other writers wait little; returns how many were added."""
+        added = 0
+        while True:
+            with self.transaction() as db:
+                done = db.execute("SELECT value FROM blobs WHERE name = 'fts_indexed_seq'").fetchone()[0]
+                top, count = db.execute("SELECT max(seq), count(*) FROM (SELECT seq FROM articles WHERE seq > ?"
+                                        " ORDER BY seq LIMIT ?)", (done, chunk)).fetchone()
+                if not count:
+                    return added
+                db.execute("INSERT INTO articles_fts (rowid, title, text) SELECT seq, title, text FROM articles"
+                           " WHERE seq > ? AND seq <= ?", (done, top))
+                db.execute("UPDATE blobs SET value = ? WHERE name = 'fts_indexed_seq'", (top,))
+            added += count
+
+    @contextmanager
+    def indexing_text(self) -> Iterator[None]:
+        """Run `index_text` on a second connection in a thread while the caller works (SQLite lets other
+        threads run while it indexes); waits for it on leaving and raises what it raised."""
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                with closing(Store(self.path)) as other:
+                    other.index_text()
+            except BaseException as e:  # handed to the caller below
+                failure.append(e)
+
+        thread = threading.Thread(target=run, name="newsweave-index-text", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
+        if failure:
+            raise failure[0]
 
     def search_stories(self, query: str) -> set[int]:
         """Stories with an article whose title or text matches every word of `query` (SQLite FTS5)."""

@@ -1,0 +1,75 @@
+"""The store: migrations and the full-text index, which is filled after articles are stored."""
+import sqlite3
+
+from newsweave import Newsweave
+from newsweave.options import Options
+from newsweave.prepare import Preparer
+from newsweave.records import RawDocument
+from newsweave.store import Store
+from newsweave.store.schema import MIGRATIONS
+
+BODY = ("Flood waters rose across the lowland villages of Veldmark on Tuesday after three days of rain, "
+        "and rescue crews moved two hundred families to schools on higher ground.")
+
+
+def indexed(store: Store) -> int:
+    return store.db.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+
+
+def store_unindexed(store: Store, source: str, text: str) -> str:
+    """Store one article the way ingest does, without placing or indexing it."""
+    done = Preparer(Options())(RawDocument(source, "text", text), frozenset())
+    store.add_articles([(done.article, done.text_hash, done.signature, done.words, done.anchors)])
+    return done.article.id
+
+
+def integrity_ok(store: Store) -> bool:
+    try:
+        store.db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        return True
+    except sqlite3.DatabaseError:
+        return False
+
+
+def test_ingest_indexes_what_it_stored_and_a_later_run_catches_up(seeds, db):
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        assert indexed(nw.store) == 5
+        assert len(nw.store.search_stories("Kursk engineer")) == 1
+        # as after an ingest killed between storing and indexing
+        store_unindexed(nw.store, "late.txt", BODY)
+        assert indexed(nw.store) == 5
+        with nw.store.indexing_text():
+            pass
+        assert indexed(nw.store) == 6 and nw.store.index_text() == 0
+        assert integrity_ok(nw.store)
+
+
+def test_index_text_works_in_chunks_and_skips_deleted_articles(db):
+    store = Store(db)
+    ids = [store_unindexed(store, f"{i}.txt", BODY + f" Report {i}.") for i in range(5)]
+    store.db.execute("DELETE FROM article_features WHERE article_id=?", (ids[0],))
+    store.db.execute("DELETE FROM articles WHERE id=?", (ids[0],))  # never indexed: the index is left alone
+    assert store.index_text(chunk=2) == 4 and store.index_text() == 0
+    assert indexed(store) == 4 and integrity_ok(store)
+    store.db.execute("UPDATE articles SET title='Veldmark flood' WHERE id=?", (ids[1],))  # indexed: kept in step
+    hits = store.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'title:Veldmark'")
+    assert hits.fetchone()[0] == 1 and integrity_ok(store)
+    store.close()
+
+
+def test_a_store_indexed_by_trigger_moves_to_indexing_after_storing(db):
+    old = sqlite3.connect(db)
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
+        old.executescript(script)
+        old.execute(f"PRAGMA user_version={number}")
+    old.execute("INSERT INTO articles (id, source, kind, raw, text, text_hash) VALUES ('a1', 'a.txt', 'text', ?, ?, 'h')",
+                (BODY, BODY))
+    old.commit()
+    old.close()
+    store = Store(db)
+    assert store.schema_version == len(MIGRATIONS)
+    assert indexed(store) == 1 and store.index_text() == 0  # what the trigger indexed is not indexed twice
+    store_unindexed(store, "b.txt", BODY + " More rain is due.")
+    assert indexed(store) == 1 and store.index_text() == 1 and integrity_ok(store)
+    store.close()
