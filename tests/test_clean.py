@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from newsweave.clean import TextCleaner, clean_html, lexicon
-from newsweave.clean.lines import _char_and_word_features, line_features, page_words, split_lines
+from newsweave.clean.lines import Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
 from newsweave.clean.model import default_classifier
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
 from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
@@ -136,3 +136,26 @@ def test_shipped_lexicon_knows_page_furniture_from_prose():
                                    "The council said on Tuesday that the bridge would reopen after repairs.\n"))
     furniture_a, furniture_b, prose = default_classifier().lexicon.score(words)
     assert max(furniture_a, furniture_b) < prose
+
+
+def test_pages_classified_together_score_as_each_alone(seeds, data_dir):
+    """Batching pages is only a speed-up: no feature may look across a page's edge."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())]
+    texts += [p.read_text(encoding="utf-8")
+              for p in sorted((data_dir / "extraction-dev" / "page-text").glob("*.txt"))[:12]]
+    # a tiny page, a one-line page and two pages of bulleted lines sit between the others
+    texts[2:2] = ["Home\n\nNews", "Only one line here.", "* a\n* b\n* c\n\n* d", "* e\n* f\nThe end."]
+    pages = [split_lines(t) for t in texts]
+    batch = Pages.of(pages)
+    together = batch.split(line_features(batch))
+    for lines, got in zip(pages, together):
+        assert np.allclose(got, line_features(lines), atol=1e-9)
+    prob = np.random.default_rng(1).random(len(batch))
+    for part, got in zip(batch.split(prob), batch.split(context_features(prob, batch))):
+        assert np.allclose(got, context_features(part), atol=1e-12)
+    classifier = default_classifier()
+    for lines, got in zip(pages, classifier.predict_pages(pages)):
+        assert np.allclose(got, classifier.predict(lines), atol=1e-9)
+    cleaner = TextCleaner()
+    assert [r.text for r in cleaner.clean_many([(t, frozenset()) for t in texts])] == \
+        [cleaner.clean(t).text for t in texts]

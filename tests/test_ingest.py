@@ -16,6 +16,7 @@ from warcio.warcwriter import WARCWriter
 import newsweave
 from newsweave import Newsweave
 from newsweave.options import Options
+from newsweave.prepare import Preparer
 from newsweave.ingest import read_inputs
 from newsweave.records import InputError, RawDocument
 from tests.conftest import run_cli
@@ -177,3 +178,13 @@ def test_worker_processes_give_the_same_result_as_one_process(tmp_path):
         articles = {a["id"]: (a["text"], a["title"], a["published"], a["copy_of"]) for a in doc["articles"]}
         results.append((articles, stories))
     assert results[0] == results[1]
+
+
+def test_a_page_that_breaks_the_cleaner_fails_alone(seeds):
+    """Pages are cleaned in batches; one the batch cannot clean is retried alone and named, the rest go on."""
+    docs = [RawDocument(p.name, "text", p.read_text(encoding="utf-8")) for p in sorted(seeds.iterdir())]
+    broken = RawDocument("broken.txt", "text", b"\x00not decoded")  # bytes where text belongs: the cleaner raises
+    done = Preparer(Options()).prepare_many([(d, frozenset()) for d in [*docs[:2], broken, *docs[2:]]])
+    assert [d.source for d in done] == [*[d.source for d in docs[:2]], "broken.txt", *[d.source for d in docs[2:]]]
+    assert done[2].article is None and done[2].error.startswith("cannot clean")
+    assert all(d.article is not None and d.article.text for d in done[:2] + done[3:])

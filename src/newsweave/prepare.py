@@ -20,6 +20,8 @@ from newsweave.options import Options
 from newsweave.records import Article, RawDocument, sha1
 from newsweave.workers import process_pool
 
+CHUNK = 16  # documents per task: cleaned together, and few enough that both workers stay busy
+
 
 def text_hash(text: str) -> str:
     return sha1(" ".join(text.split()).lower())
@@ -46,10 +48,30 @@ class Preparer:
         self.hasher = MinHasher(options.num_perm, options.shingle_size)
 
     def __call__(self, doc: RawDocument, drop_lines: frozenset[str]) -> Prepared:
+        return self.prepare_many([(doc, drop_lines)])[0]
+
+    def prepare_many(self, jobs: list[tuple[RawDocument, frozenset[str]]]) -> list[Prepared]:
+        """Plain-text documents are cleaned together (one classifier pass for all); if that fails, each
+        document is cleaned on its own, so one broken page fails alone."""
+        texts = [i for i, (doc, _) in enumerate(jobs) if doc.kind == "text"]
         try:
-            article = self.cleaner.clean_one(doc, drop_lines)
-        except Exception as e:  # a parser failing on one broken page must not stop the batch
-            return Prepared(doc.source, error=f"cannot clean ({type(e).__name__}: {e})", stat="failed")
+            cleaned = dict(zip(texts, self.cleaner.clean_texts([jobs[i] for i in texts])))
+        except Exception:
+            cleaned = {}
+        out = []
+        for i, (doc, drop) in enumerate(jobs):
+            if i in cleaned:
+                out.append(self._finish(doc, cleaned[i]))
+                continue
+            try:
+                article = self.cleaner.clean_one(doc, drop)
+            except Exception as e:  # a parser failing on one broken page must not stop the batch
+                out.append(Prepared(doc.source, error=f"cannot clean ({type(e).__name__}: {e})", stat="failed"))
+                continue
+            out.append(self._finish(doc, article))
+        return out
+
+    def _finish(self, doc: RawDocument, article: Article | None) -> Prepared:
         if article is None:
             return Prepared(doc.source, error="no article text found after cleaning", stat="dropped_no_text")
         words, anchors = article_features(article.title, article.text)
@@ -66,12 +88,12 @@ def _init_worker(options: Options) -> None:
     _worker = Preparer(options)
 
 
-def _prepare_in_worker(job: tuple[RawDocument, frozenset[str]]) -> Prepared:
-    doc, drop = job
-    result = _worker(doc, drop)
-    if result.article is not None:
-        result.article.raw = ""  # the parent has the raw page already; do not send it back
-    return result
+def _prepare_in_worker(jobs: list[tuple[RawDocument, frozenset[str]]]) -> list[Prepared]:
+    results = _worker.prepare_many(jobs)
+    for result in results:
+        if result.article is not None:
+            result.article.raw = ""  # the parent has the raw page already; do not send it back
+    return results
 
 
 class PreparePool:
@@ -86,14 +108,15 @@ class PreparePool:
     def submit(self, jobs: list[tuple[RawDocument, frozenset[str]]]) -> Callable[[], list[Prepared]]:
         """Start preparing `jobs`; the returned function waits for and returns the results, in order.
         The caller can read the next batch while the workers are busy with this one."""
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         if self.workers < 2 or len(jobs) < self.options.parallel_min_batch:
-            return lambda: [self.local(doc, drop) for doc, drop in jobs]
+            return lambda: [done for chunk in chunks for done in self.local.prepare_many(chunk)]
         if self._pool is None:
             self._pool = process_pool(self.workers, _init_worker, (self.options,))
-        running = self._pool.map(_prepare_in_worker, jobs, chunksize=16)
+        running = self._pool.map(_prepare_in_worker, chunks)
 
         def results() -> list[Prepared]:
-            out = list(running)
+            out = [done for chunk in running for done in chunk]
             for (doc, _), result in zip(jobs, out):
                 if result.article is not None:
                     result.article.raw = doc.content

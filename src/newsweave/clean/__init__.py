@@ -40,10 +40,15 @@ class Cleaner:
         return {g: {t for t, c in counts.items() if c >= need} for g, counts in per_group.items()}
 
     def clean_one(self, doc: RawDocument, drop_lines: set[str] | frozenset = frozenset()) -> Article | None:
-        if doc.kind == "html":
-            result = clean_html(doc.content, doc.url)
-        else:
-            result = self.text.clean(doc.content, drop_lines)
+        result = clean_html(doc.content, doc.url) if doc.kind == "html" else self.text.clean(doc.content, drop_lines)
+        return self.article_from(doc, result)
+
+    def clean_texts(self, docs: list[tuple[RawDocument, set[str] | frozenset]]) -> list[Article | None]:
+        """Several plain-text documents at once (their lines are classified in one pass)."""
+        results = self.text.clean_many([(doc.content, drop) for doc, drop in docs])
+        return [self.article_from(doc, result) for (doc, _), result in zip(docs, results)]
+
+    def article_from(self, doc: RawDocument, result: CleanResult) -> Article | None:
         if not result.text.strip():
             self.stats.add("dropped_no_text")
             return None

@@ -41,39 +41,78 @@ def split_lines(page: str) -> list[Line]:
     return out
 
 
-def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    padded = np.concatenate([np.zeros(radius), values, np.zeros(radius)])
-    csum = np.concatenate([[0.0], np.cumsum(padded)])
-    total = csum[2 * radius + 1 :] - csum[: -2 * radius - 1]
-    pos = np.arange(len(values))
-    counts = np.minimum(pos + radius, len(values) - 1) - np.maximum(pos - radius, 0) + 1
-    return total / counts
+@dataclass
+class Pages:
+    """The lines of several pages end to end. Features are computed for all of them in one pass of NumPy
+    calls (on a small page the cost is mostly per call), and none looks across a page's edge."""
+
+    lines: list[Line]
+    bounds: np.ndarray  # first line of each page, then the total: page p is lines[bounds[p]:bounds[p + 1]]
+
+    @classmethod
+    def of(cls, pages: list[list[Line]]) -> Pages:
+        sizes = [len(p) for p in pages]
+        return cls([ln for p in pages for ln in p], np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]))
+
+    def __post_init__(self) -> None:
+        sizes = np.diff(self.bounds)
+        self.page = np.repeat(np.arange(len(sizes)), sizes)  # page of each line
+        self.first = self.bounds[:-1][self.page]  # index of the first line of its page
+        self.pos = np.arange(int(self.bounds[-1])) - self.first  # place in its page
+        self.size = sizes[self.page]  # length of its page
+
+    def __len__(self) -> int:
+        return int(self.bounds[-1])
+
+    def split(self, values: np.ndarray) -> list[np.ndarray]:
+        return [values[a:b] for a, b in zip(self.bounds[:-1], self.bounds[1:])]
+
+    def page_max(self, values: np.ndarray) -> np.ndarray:
+        """The largest value on each line's page."""
+        top = np.full(len(self.bounds) - 1, -np.inf)
+        np.maximum.at(top, self.page, values)
+        return top[self.page]
 
 
-def _distance_to(mask: np.ndarray) -> np.ndarray:
-    """For each line, how many lines away the nearest line with mask=True is (len if none)."""
-    n = len(mask)
+def _as_pages(lines: list[Line] | Pages) -> Pages:
+    return lines if isinstance(lines, Pages) else Pages.of([lines])
+
+
+def _window_mean(values: np.ndarray, radius: int, pages: Pages) -> np.ndarray:
+    """Mean of each line's neighbours up to `radius` lines away on its page (itself included)."""
+    csum = np.concatenate([[0.0], np.cumsum(values)])
+    lo = pages.first + np.maximum(pages.pos - radius, 0)
+    hi = pages.first + np.minimum(pages.pos + radius, pages.size - 1)
+    return (csum[hi + 1] - csum[lo]) / (hi - lo + 1)
+
+
+def _distance_to(mask: np.ndarray, pages: Pages) -> np.ndarray:
+    """For each line, how many lines away the nearest line of its page with mask=True is (page length if none)."""
+    best = pages.size.astype(float)
     idx = np.flatnonzero(mask)
     if len(idx) == 0:
-        return np.full(n, float(n))
-    pos = np.arange(n)
-    right = np.searchsorted(idx, pos)
-    best = np.full(n, float(n))
-    ok = right < len(idx)
-    best[ok] = idx[right[ok]] - pos[ok]
-    ok = right > 0
-    best[ok] = np.minimum(best[ok], pos[ok] - idx[right[ok] - 1])
+        return best
+    at = np.arange(len(mask))
+    right = np.searchsorted(idx, at)
+    after = idx[np.minimum(right, len(idx) - 1)]
+    ok = (right < len(idx)) & (pages.page[after] == pages.page)
+    best[ok] = (after - at)[ok]
+    before = idx[np.maximum(right - 1, 0)]
+    ok = (right > 0) & (pages.page[before] == pages.page)
+    best[ok] = np.minimum(best[ok], (at - before)[ok])
     return best
 
 
 @dataclass
 class PageWords:
-    """The lower-cased words of a page's lines, as indices into the page's vocabulary (in order of first use)."""
+    """The lower-cased words of pages' lines, as indices into each page's vocabulary (in order of first use;
+    the pages' vocabularies end to end)."""
 
     vocab: list[str]
     ids: np.ndarray  # one entry per word occurrence
     line: np.ndarray  # the line of each occurrence
     n_lines: int
+    vocab_page: np.ndarray  # the page of each vocabulary entry
 
     def per_line(self) -> list[list[str]]:
         out: list[list[str]] = [[] for _ in range(self.n_lines)]
@@ -82,46 +121,57 @@ class PageWords:
         return out
 
 
-def page_words(lines: list[Line]) -> PageWords:
-    index: dict[str, int] = {}
+def page_words(lines: list[Line] | Pages) -> PageWords:
+    pages = _as_pages(lines)
+    vocab: list[str] = []
+    vocab_page: list[int] = []
     ids: list[int] = []
     line: list[int] = []
-    for i, ln in enumerate(lines):
-        words = WORD.findall(ln.text.lower())
-        ids.extend([index.setdefault(w, len(index)) for w in words])
-        line.extend([i] * len(words))
-    return PageWords(list(index), np.array(ids, dtype=np.int64), np.array(line, dtype=np.int64), len(lines))
+    for p, (a, b) in enumerate(zip(pages.bounds[:-1].tolist(), pages.bounds[1:].tolist())):
+        index: dict[str, int] = {}
+        for i in range(a, b):
+            words = WORD.findall(pages.lines[i].text.lower())
+            ids.extend([index.setdefault(w, len(index) + len(vocab)) for w in words])
+            line.extend([i] * len(words))
+        vocab.extend(index)
+        vocab_page.extend([p] * len(index))
+    return PageWords(vocab, np.array(ids, dtype=np.int64), np.array(line, dtype=np.int64), len(pages),
+                     np.array(vocab_page, dtype=np.int64))
 
 
 def _page_vocabulary(words: PageWords) -> np.ndarray:
-    """Share of each line's words among the page's 30 and 100 commonest, and seen once on the page.
+    """Share of each line's words among its page's 30 and 100 commonest, and seen once on the page.
     The commonest words of a page are its function words; article prose is full of them, menus are not."""
     n = words.n_lines
     if not len(words.ids):
         return np.zeros((n, 3))
-    counts = np.bincount(words.ids, minlength=len(words.vocab))
+    size = len(words.vocab)
+    counts = np.bincount(words.ids, minlength=size)
     counts[[w.isdigit() for w in words.vocab]] = 0  # numbers are not vocabulary
-    ranked = np.argsort(-counts, kind="stable")  # ties: the word used first ranks first
-    ranked = ranked[counts[ranked] > 0]
+    # rank on its page: commonest first, ties to the word used first; numbers (count 0) rank last
+    order = np.lexsort((np.arange(size), -counts, words.vocab_page))
+    rank = np.empty(size, dtype=np.int64)
+    rank[order] = np.arange(size) - np.searchsorted(words.vocab_page, words.vocab_page[order])
+    used = counts > 0
     per_line = np.maximum(np.bincount(words.line, minlength=n), 1)
     out = np.zeros((n, 3))
-    for col, chosen in enumerate((np.isin(words.ids, ranked[:30]), np.isin(words.ids, ranked[:100]),
-                                  counts[words.ids] == 1)):
-        out[:, col] = np.bincount(words.line, weights=chosen, minlength=n) / per_line
+    for col, chosen in enumerate((used & (rank < 30), used & (rank < 100), counts == 1)):
+        out[:, col] = np.bincount(words.line, weights=chosen[words.ids], minlength=n) / per_line
     return out
 
 
-def _block_features(lines: list[Line], words: np.ndarray) -> np.ndarray:
+def _block_features(pages: Pages, words: np.ndarray) -> np.ndarray:
     """Blocks are runs of lines between blank lines: their size, the line's place in its block, and the length
     of the run of bulleted lines it belongs to (menus are long bulleted runs)."""
+    lines = pages.lines
     n = len(lines)
-    block = np.cumsum([ln.blank_before for ln in lines])
+    block = np.cumsum(np.array([ln.blank_before for ln in lines], dtype=bool) | (pages.pos == 0))
     block_words = np.bincount(block, weights=words)
     block_lines = np.bincount(block)
     first_of_block = np.searchsorted(block, block)  # block ids are sorted
     bulleted = np.array([ln.text.startswith(LIST_MARKS) for ln in lines])
     change = np.flatnonzero(np.diff(bulleted.astype(int))) + 1
-    bounds = np.concatenate([[0], change, [n]])
+    bounds = np.union1d(np.concatenate([change, pages.bounds[1:-1]]), [0, n])  # a run ends with its page
     run = np.repeat(np.diff(bounds), np.diff(bounds)) * bulleted
     return np.column_stack([np.log1p(block_words[block]), np.log1p(block_lines[block]),
                             np.log1p(np.arange(n) - first_of_block), np.log1p(run),
@@ -199,15 +249,20 @@ def _lines_matching(pattern: re.Pattern, joined: str, starts: np.ndarray, n: int
     return np.bincount(np.searchsorted(starts, hits, side="right") - 1, minlength=n).astype(float)
 
 
-def line_features(lines: list[Line], words_of: PageWords | None = None) -> np.ndarray:
+def line_features(lines: list[Line] | Pages, words_of: PageWords | None = None) -> np.ndarray:
+    """One row of N_BASE features per line, of one page or of several (`Pages`) at once."""
+    pages = _as_pages(lines)
+    lines = pages.lines
     n = len(lines)
     f = np.zeros((n, N_BASE))
     if n == 0:
         return f
     texts = [ln.text for ln in lines]
-    counts: dict[str, int] = {}
-    for t in texts:
-        counts[t] = counts.get(t, 0) + 1
+    keys = list(zip(pages.page.tolist(), texts))
+    counts: dict[tuple[int, str], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    # no pattern matches across a line break, so one string serves all the pages
     joined = "\n".join(texts)
     lengths = np.fromiter((len(t) for t in texts), np.int64, n)
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
@@ -215,6 +270,7 @@ def line_features(lines: list[Line], words_of: PageWords | None = None) -> np.nd
     words, nc = c["words"], np.maximum(c["chars"], 1)
     alpha = np.maximum(c["alpha_words"], 1)
     terminal = np.fromiter((t.endswith(TERMINAL) for t in texts), float, n)
+    pos, size = pages.pos, pages.size
     f[:, 0] = np.log1p(c["chars"])
     f[:, 1] = np.log1p(words)
     f[:, 2] = terminal
@@ -226,42 +282,50 @@ def line_features(lines: list[Line], words_of: PageWords | None = None) -> np.nd
     f[:, 8] = c["short"] / alpha
     f[:, 9] = _lines_matching(URLISH, joined, starts, n) > 0
     f[:, 10] = [("©" in t) + t.count("|") + t.count("»") + t.count("›") for t in texts]
-    f[:, 11] = np.arange(n) / max(n - 1, 1)
+    f[:, 11] = pos / np.maximum(size - 1, 1)
     f[:, 12] = np.log1p(_lines_matching(SENTENCE_BREAK, joined, starts, n))
     f[:, 13] = c["all_caps"] / alpha
-    f[:, 14] = np.log1p(np.array([counts[t] for t in texts]) - 1)
+    f[:, 14] = np.log1p(np.array([counts[key] for key in keys]) - 1)
     f[:, 15] = _lines_matching(DATEISH, joined, starts, n) > 0
     f[:, 16] = [t[0].islower() for t in texts]
     f[:, 17] = c["commas"] / np.maximum(words, 1)
     f[:, 18] = [ln.blank_before for ln in lines]
     logw = np.log1p(words)
     long_sentence = (words >= 12) & (terminal > 0)
-    f[:, 19] = _window_mean(logw, 1)
-    f[:, 20] = _window_mean(logw, 3)
-    f[:, 21] = _window_mean(logw, 8)
-    f[:, 22] = _window_mean(terminal, 3)
-    density = _window_mean(words, 5)
-    f[:, 23] = density / max(density.max(), 1)
-    f[:, 24] = np.log1p(_distance_to(long_sentence))
-    f[:, 25] = words / max(words.max(), 1)
-    first = np.argmax(long_sentence) if long_sentence.any() else n
-    last = n - 1 - np.argmax(long_sentence[::-1]) if long_sentence.any() else -1
-    pos = np.arange(n)
-    f[:, 26] = (pos < first)
-    f[:, 27] = (pos > last)
-    f[:, 28] = np.log1p(n)
-    f[:, 29] = _window_mean(long_sentence.astype(float), 4)
-    f[:, 30:33] = _page_vocabulary(words_of if words_of is not None else page_words(lines))
-    f[:, 33:38] = _block_features(lines, words)
+    f[:, 19] = _window_mean(logw, 1, pages)
+    f[:, 20] = _window_mean(logw, 3, pages)
+    f[:, 21] = _window_mean(logw, 8, pages)
+    f[:, 22] = _window_mean(terminal, 3, pages)
+    density = _window_mean(words, 5, pages)
+    f[:, 23] = density / np.maximum(pages.page_max(density), 1)
+    f[:, 24] = np.log1p(_distance_to(long_sentence, pages))
+    f[:, 25] = words / np.maximum(pages.page_max(words), 1)
+    # the page's first and last long sentence (none: every line is before the first and after the last)
+    n_pages = len(pages.bounds) - 1
+    first, last = np.diff(pages.bounds), np.full(n_pages, -1)
+    np.minimum.at(first, pages.page[long_sentence], pos[long_sentence])
+    np.maximum.at(last, pages.page[long_sentence], pos[long_sentence])
+    f[:, 26] = pos < first[pages.page]
+    f[:, 27] = pos > last[pages.page]
+    f[:, 28] = np.log1p(size)
+    f[:, 29] = _window_mean(long_sentence.astype(float), 4, pages)
+    f[:, 30:33] = _page_vocabulary(words_of if words_of is not None else page_words(pages))
+    f[:, 33:38] = _block_features(pages, words)
     return f
 
 
-def context_features(prob: np.ndarray) -> np.ndarray:
-    """Second-pass features: what the first pass thought of the neighbourhood."""
+def context_features(prob: np.ndarray, pages: Pages | None = None) -> np.ndarray:
+    """Second-pass features: what the first pass thought of the neighbourhood (within each page)."""
     n = len(prob)
-    prev = np.concatenate([[0.0], prob[:-1]]) if n else prob
-    nxt = np.concatenate([prob[1:], [0.0]]) if n else prob
+    pages = pages if pages is not None else Pages([], np.array([0, n]))  # one page; only its layout is needed
+    at = np.arange(n)
+    start = pages.pos == 0
+    end = pages.pos == pages.size - 1
+    prev = np.where(start, 0.0, prob[np.maximum(at - 1, 0)]) if n else prob
+    nxt = np.where(end, 0.0, prob[np.minimum(at + 1, n - 1)]) if n else prob
     # share of kept-looking lines before and after: the article is one block
-    before = np.concatenate([[0.0], np.cumsum(prob)[:-1]]) / np.maximum(np.arange(n), 1)
-    after = (np.cumsum(prob[::-1])[::-1] - prob) / np.maximum(np.arange(n)[::-1], 1)
-    return np.column_stack([prob, prev, nxt, _window_mean(prob, 2), _window_mean(prob, 6), before, after])
+    csum = np.concatenate([[0.0], np.cumsum(prob)])
+    before = (csum[at] - csum[pages.first]) / np.maximum(pages.pos, 1)
+    after = (csum[pages.first + pages.size] - csum[at + 1]) / np.maximum(pages.size - 1 - pages.pos, 1)
+    return np.column_stack([prob, prev, nxt, _window_mean(prob, 2, pages), _window_mean(prob, 6, pages),
+                            before, after])

@@ -13,7 +13,7 @@ from importlib import resources
 import numpy as np
 
 from newsweave.clean.lexicon import Lexicon
-from newsweave.clean.lines import Line, context_features, line_features, page_words
+from newsweave.clean.lines import Line, Pages, context_features, line_features, page_words
 
 
 class MLP:
@@ -31,7 +31,7 @@ class MLP:
         return 1.0 / (1.0 + np.exp(-np.clip(z.ravel(), -30, 30)))
 
 
-def page_features(lines: list[Line], lexicon: Lexicon) -> np.ndarray:
+def page_features(lines: list[Line] | Pages, lexicon: Lexicon) -> np.ndarray:
     """What the first MLP sees: the layout and page-vocabulary features, then the lexicon score."""
     words = page_words(lines)
     return np.hstack([line_features(lines, words), lexicon.score(words)[:, None]])
@@ -45,11 +45,16 @@ class LineClassifier:
         self.meta = spec.get("meta", {})
 
     def predict(self, lines: list[Line]) -> np.ndarray:
-        if not lines:
-            return np.zeros(0)
-        base = page_features(lines, self.lexicon)
+        return self.predict_pages([lines])[0]
+
+    def predict_pages(self, pages: list[list[Line]]) -> list[np.ndarray]:
+        """The probability that each line is article text, for several pages in one pass."""
+        batch = Pages.of(pages)
+        if not len(batch):
+            return [np.zeros(0) for _ in pages]
+        base = page_features(batch, self.lexicon)
         p1 = self.first.predict(base)
-        return self.second.predict(np.hstack([base, context_features(p1)]))
+        return batch.split(self.second.predict(np.hstack([base, context_features(p1, batch)])))
 
 
 def export_mlp(model, scaler) -> dict:

@@ -52,16 +52,24 @@ class TextCleaner:
         self.min_lines = min_lines
 
     def clean(self, page: str, drop_lines: set[str] | frozenset = frozenset()) -> CleanResult:
-        lines = split_lines(page)
-        if len(lines) < self.min_lines:
-            keep = [True] * len(lines)
-        else:
-            prob = self.classifier.predict(lines)
-            keep = [p >= self.threshold and ln.text not in drop_lines for p, ln in zip(prob, lines)]
-            if not any(keep):
-                # An input is an article: rather than lose it whole, keep its long prose lines.
-                keep = [len(WORDS.findall(ln.text)) >= LONG_PROSE and ln.text not in drop_lines for ln in lines]
-        return self.assemble_lines(lines, keep)
+        return self.clean_many([(page, drop_lines)])[0]
+
+    def clean_many(self, pages: list[tuple[str, set[str] | frozenset]]) -> list[CleanResult]:
+        """Clean several pages (each with its lines to drop); their lines are classified in one pass."""
+        split = [split_lines(page) for page, _ in pages]
+        judged = [i for i, lines in enumerate(split) if len(lines) >= self.min_lines]
+        probs = dict(zip(judged, self.classifier.predict_pages([split[i] for i in judged])))
+        out = []
+        for i, ((_, drop_lines), lines) in enumerate(zip(pages, split)):
+            if i not in probs:
+                keep = [True] * len(lines)
+            else:
+                keep = [p >= self.threshold and ln.text not in drop_lines for p, ln in zip(probs[i], lines)]
+                if not any(keep):
+                    # An input is an article: rather than lose it whole, keep its long prose lines.
+                    keep = [len(WORDS.findall(ln.text)) >= LONG_PROSE and ln.text not in drop_lines for ln in lines]
+            out.append(self.assemble_lines(lines, keep))
+        return out
 
     @staticmethod
     def assemble_lines(lines: list[Line], keep: list[bool]) -> CleanResult:
