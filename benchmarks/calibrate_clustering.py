@@ -18,8 +18,8 @@ from newsweave import Newsweave
 from newsweave.evaluate.clustering import load_gold, score
 from newsweave.options import Options
 
-GRID = {"story_threshold": (0.10, 0.12, 0.15, 0.18), "split_max_cut": (0.4, 0.5, 0.6),
-        "split_anchor_weight": (0.6, 1.0)}
+GRID = {"story_threshold": (0.10, 0.12, 0.15), "split_max_cut": (0.2, 0.25, 0.3, 0.35),
+        "split_anchor_weight": (0.6, 1.0), "split_neighbours": (5, 7)}
 
 
 def stories_of(directory: Path, options: Options) -> dict[str, int]:

@@ -113,6 +113,26 @@ def test_normalized_cut_finds_two_weakly_linked_groups():
     assert set(np.flatnonzero(mask)) in ({0, 1, 2, 3, 4, 5}, {6, 7, 8, 9})
 
 
+def test_nearest_neighbours_cut_the_weak_ties_between_two_events():
+    """Two groups with many weak ties across: the full graph holds together (an expensive cut), the graph of
+    each member's closest others falls apart along the groups."""
+    import numpy as np
+
+    from newsweave.cluster.split import nearest_neighbours, normalized_cut
+
+    rng = np.random.default_rng(0)
+    sim = np.full((10, 10), 0.3) + rng.uniform(0, 0.02, (10, 10))
+    sim[:5, :5] = sim[5:, 5:] = 0.5
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 0.0)
+    assert normalized_cut(sim)[0] > 0.6
+    sparse = nearest_neighbours(sim, 3)
+    assert np.array_equal(sparse, sparse.T) and ((sparse > 0).sum(axis=1) >= 3).all()
+    value, mask = normalized_cut(sparse)
+    assert value < 0.05 and set(np.flatnonzero(mask)) in ({0, 1, 2, 3, 4}, {5, 6, 7, 8, 9})
+    assert np.array_equal(nearest_neighbours(sim, 0), sim) and np.array_equal(nearest_neighbours(sim, 9), sim)
+
+
 def _ecbplus_topic(data_dir, tmp_path, topic: str, folders: int = 1):
     from newsweave.evaluate.clustering import load_gold
 

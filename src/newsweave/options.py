@@ -22,7 +22,8 @@ class Options:
     story_threshold: float = 0.12  # low on purpose: a story of two events of one kind is split afterwards
     entity_weight: float = 0.3
     split_anchor_weight: float = 0.6  # weight of names and numbers when looking for two events in a story
-    split_max_cut: float = 0.5  # a story is split where a normalized cut this cheap divides it
+    split_max_cut: float = 0.25  # a story is split where a normalized cut this cheap divides it
+    split_neighbours: int = 5  # the cut looks at each member's this many closest others only (0 = all)
     split_min_part: int = 3  # ... into parts of at least this many articles (copies counted once)
     split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)
     max_gap_days: int = 21  # dated articles further apart than this never share a story

@@ -179,7 +179,8 @@ class StoryClusterer:
             # only the hard limit here: within a story, weighing by date would cut developing events by day
             apart = self._day_gaps(days, days) > o.max_gap_days  # NaN (undated) compares False
             labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
-                                 apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part)
+                                 apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part,
+                                 neighbours=o.split_neighbours)
             for label in range(1, int(labels.max()) + 1):
                 for r in np.flatnonzero(labels == label):
                     out[members[r][0]] = next_temp

@@ -4,9 +4,11 @@ Story grouping compares articles with document frequencies of the whole store, w
 topic ("earthquake", "magnitude") are rare and weigh most, so two events of one kind look alike. Inside one
 story those words are in every member: weighted by the story's own document frequencies they count for
 nothing, and what is left are the details that tell its events apart (the place, the ship's name, 23 or 26
-pirates, the weekday). The story is cut in two along the second eigenvector of that similarity graph
-(a normalized cut, which, unlike average linkage, does not just peel off one outlying article) when the
-cut is cheap enough; each part is then checked the same way.
+pirates, the weekday). Each member keeps its edges to its few closest others only: two events of one kind
+share many weak ties across, which a full graph adds up into one cluster, while an article's nearest
+neighbours are reports of its own event. The story is cut in two along the second eigenvector of that
+graph (a normalized cut, which, unlike average linkage, does not just peel off one outlying article) when
+the cut is cheap enough; each part is then checked the same way.
 """
 from __future__ import annotations
 
@@ -49,8 +51,18 @@ def normalized_cut(sim: np.ndarray) -> tuple[float, np.ndarray]:
     return float(value[k - 1]), mask
 
 
+def nearest_neighbours(sim: np.ndarray, k: int) -> np.ndarray:
+    """Keep each member's `k` most similar others (and the edges to those that keep it); drop the rest.
+    Two events of one kind share many weak ties across; a member's closest ones are on its own event."""
+    if k <= 0 or k >= len(sim) - 1:
+        return sim
+    keep = np.zeros(sim.shape, dtype=bool)
+    np.put_along_axis(keep, np.argsort(-sim, axis=1, kind="stable")[:, :k], True, axis=1)
+    return np.where(keep | keep.T, sim, 0.0)
+
+
 def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray, anchor_weight: float,
-                max_cut: float, min_part: int, depth: int = 2) -> np.ndarray:
+                max_cut: float, min_part: int, depth: int = 2, neighbours: int = 0) -> np.ndarray:
     """Part labels (0..k-1) for the members of one story, given their raw word and anchor counts and a
     boolean matrix of pairs whose dates are too far apart to share an event."""
     labels = np.zeros(words.shape[0], dtype=int)
@@ -64,7 +76,7 @@ def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray,
         sim = ((1 - anchor_weight) * (w @ w.T) + anchor_weight * (a @ a.T)).toarray()
         sim[apart[np.ix_(rows, rows)]] = 0.0
         np.fill_diagonal(sim, 0.0)
-        value, mask = normalized_cut(np.clip(sim, 0.0, None))
+        value, mask = normalized_cut(nearest_neighbours(np.clip(sim, 0.0, None), neighbours))
         if not np.isfinite(value) or value > max_cut or min(mask.sum(), (~mask).sum()) < min_part:
             continue
         if mask.sum() > (~mask).sum():
