@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from newsweave.clean import TextCleaner, clean_html, lexicon
+from newsweave.clean import text as text_module
 from newsweave.clean.lines import Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
 from newsweave.clean.model import default_classifier
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
@@ -138,7 +139,7 @@ def test_shipped_lexicon_knows_page_furniture_from_prose():
     assert max(furniture_a, furniture_b) < prose
 
 
-def test_pages_classified_together_score_as_each_alone(seeds, data_dir):
+def test_pages_classified_together_score_as_each_alone(seeds, data_dir, monkeypatch):
     """Batching pages is only a speed-up: no feature may look across a page's edge."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())]
     texts += [p.read_text(encoding="utf-8")
@@ -157,5 +158,7 @@ def test_pages_classified_together_score_as_each_alone(seeds, data_dir):
     for lines, got in zip(pages, classifier.predict_pages(pages)):
         assert np.allclose(got, classifier.predict(lines), atol=1e-9)
     cleaner = TextCleaner()
-    assert [r.text for r in cleaner.clean_many([(t, frozenset()) for t in texts])] == \
-        [cleaner.clean(t).text for t in texts]
+    alone = [cleaner.clean(t).text for t in texts]
+    assert [r.text for r in cleaner.clean_many([(t, frozenset()) for t in texts])] == alone
+    monkeypatch.setattr(text_module, "BATCH_CHARS", 5000)  # batches of a few pages each, big pages alone
+    assert [r.text for r in cleaner.clean_many([(t, frozenset()) for t in texts])] == alone

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from newsweave.clean import meta
 from newsweave.clean.lines import Line, split_lines
 from newsweave.clean.model import LineClassifier, default_classifier
 
 WORDS = re.compile(r"\w+")
+BATCH_CHARS = 1_000_000  # pages classified together hold at most about this many characters
 LONG_PROSE = 30  # words: a line this long is prose, not navigation
 
 
@@ -57,8 +60,19 @@ class TextCleaner:
     def clean_many(self, pages: list[tuple[str, set[str] | frozenset]]) -> list[CleanResult]:
         """Clean several pages (each with its lines to drop); their lines are classified in one pass."""
         split = [split_lines(page) for page, _ in pages]
-        judged = [i for i, lines in enumerate(split) if len(lines) >= self.min_lines]
-        probs = dict(zip(judged, self.classifier.predict_pages([split[i] for i in judged])))
+        probs: dict[int, np.ndarray] = {}
+        batch: list[int] = []
+        size = 0
+        for i, lines in enumerate(split):
+            if len(lines) < self.min_lines:
+                continue
+            batch.append(i)
+            size += len(pages[i][0])
+            if size >= BATCH_CHARS:  # memory grows with the characters classified at once
+                probs.update(zip(batch, self.classifier.predict_pages([split[j] for j in batch])))
+                batch, size = [], 0
+        if batch:
+            probs.update(zip(batch, self.classifier.predict_pages([split[j] for j in batch])))
         out = []
         for i, ((_, drop_lines), lines) in enumerate(zip(pages, split)):
             if i not in probs:

@@ -21,7 +21,8 @@ ARTICLE_COLUMNS = (
 class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # a writer waits up to a minute for another (the full-text indexer, a second ingest) to commit
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -221,7 +222,7 @@ class Store:
         return found[0] if found else None
 
     # -- full-text index -------------------------------------------------------------------------
-    def index_text(self, chunk: int = 2000) -> int:
+    def index_text(self, chunk: int = 500) -> int:
         """Add the articles stored since the last call to the full-text index, `chunk` articles per transaction
         so other writers wait little; returns how many were added."""
         added = 0
