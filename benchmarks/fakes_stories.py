@@ -1,12 +1,13 @@
 """How well stories keep FA-KES incidents apart (a check beside ecbplus-dev, which is mostly undated).
 
-    python benchmarks/fakes_stories.py ../shared/data [--options '{"date_half_life_days": 0}']
+    python benchmarks/fakes_stories.py ../shared/data [--options '{"date_half_life_days": 0}'] [--ingests 5]
 
 FA-KES has no event labels, but each article carries the incident's date and province. Two articles with the
 same (date, province) are taken as one incident: a rough label (one incident reported a day apart counts as
 two; two incidents in one province on one day count as one), so read the B-cubed precision as a lower bound on
 story purity and compare settings, not absolute values. Also prints how many stories with two or more
 independent sources span more than three days of incident dates (a story mixing incidents, almost surely).
+With --ingests N the articles are dealt round-robin into N files ingested one after the other.
 """
 from __future__ import annotations
 
@@ -25,14 +26,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
     ap.add_argument("--options", default="{}", help="Options fields as JSON")
+    ap.add_argument("--ingests", type=int, default=1, help="successive ingests the articles are dealt over")
     args = ap.parse_args()
     path = Path(args.data) / "fakes" / "articles.jsonl"
-    records = [json.loads(line) for line in open(path, encoding="utf-8")]
+    lines = open(path, encoding="utf-8").read().splitlines()
     with tempfile.TemporaryDirectory() as tmp, Newsweave(Path(tmp) / "f.db", Options(**json.loads(args.options))) as nw:
-        nw.ingest([path])
+        parts = {}
+        for k in range(args.ingests):
+            part = Path(tmp) / f"part{k}.jsonl"
+            part.write_text("\n".join(lines[k:: args.ingests]) + "\n", encoding="utf-8")
+            parts[part.name] = [json.loads(line) for line in lines[k:: args.ingests]]
+            nw.ingest([part])
         articles = list(nw.articles())
         stories = [s for s in nw.stories() if s.independent_sources >= 2]
-    record = {a.id: records[int(a.source.rsplit(":", 1)[1]) - 1] for a in articles}
+    record = {}
+    for a in articles:
+        name, line = a.source.rsplit("/", 1)[-1].rsplit(":", 1)
+        record[a.id] = parts[name][int(line) - 1]
     incident = {i: (r["published"], r["location"]) for i, r in record.items()}
     s = score({a.id: a.story_id for a in articles}, incident)
     wide = 0

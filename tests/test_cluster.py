@@ -161,3 +161,20 @@ def test_story_of_two_events_of_one_kind_is_split(data_dir, tmp_path):
         assert members.count(main) >= 0.8 * len(members), (event, members)
         others = [s for d, s in story_of.items() if gold[d] != event]
         assert others.count(main) <= 1, (event, main, others)
+
+
+def test_pieces_of_one_event_from_successive_ingests_are_merged(data_dir, tmp_path):
+    """ECB+ topic 2 (two Oscar hosts announced, years apart) dealt over four ingests: each ingest brings two
+    or three reports per event, too few for the split to tell the events apart, so pieces of one event land
+    in different stories; later ingests must merge them, without merging the two events."""
+    gold = _ecbplus_topic(data_dir, tmp_path, "2", folders=4)
+    with Newsweave(tmp_path / "m.db") as nw:
+        for k in range(4):
+            nw.ingest([tmp_path / f"batch{k}"])
+        story_of = {a.source.rsplit("/", 1)[1].removesuffix(".txt"): a.story_id for a in nw.articles()}
+        assert set(nw.store.story_ids()) == set(story_of.values())  # stories merged away are gone
+    for event in ("2ecb", "2plus"):
+        members = [s for d, s in story_of.items() if gold[d] == event]
+        main = max(set(members), key=members.count)
+        assert members.count(main) >= 0.8 * len(members), (event, members)
+        assert [s for d, s in story_of.items() if gold[d] != event].count(main) <= 1

@@ -191,6 +191,20 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     if others:
         df.add(count_matrix([features[a.id][1] for a in others]), count_matrix([features[a.id][2] for a in others]))
 
+    # Stories that are one event but were left apart (a part the split cut off with strays, pieces of one
+    # event from different ingests) are merged; copy groups count once, as in the split.
+    published = {aid: day for aid, _, day in placed_rows} | {a.id: a.published for a in pending}
+    current = {**story_of, **assignments}
+    members: dict[int, dict[str, tuple]] = {}
+    for aid, sid in current.items():
+        members.setdefault(sid, {}).setdefault(groups.find(aid), (aid, features[aid][1], features[aid][2], published[aid]))
+    merged = clusterer.merge({sid: list(m.values()) for sid, m in members.items()},
+                             set(assignments.values()) | set(grown), df)
+    for aid, sid in current.items():
+        if sid in merged:
+            assignments[aid] = merged[sid]
+    removed = [sid for sid in merged if sid > 0]  # existing stories absorbed by older ones
+
     # Containment: an article wrapped in another page (or wrapping one) within the same story.
     by_story: dict[int, list[str]] = {}
     for aid, sid in {**story_of, **assignments}.items():
@@ -217,8 +231,8 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
 
     titles = {sid: title_of(sid) for sid in set(assignments.values()) if sid < 0}
     # a story that lost members to a split is named again after the ones it keeps
-    retitled = {sid: title_of(sid) for sid in {story_of[aid] for aid in moved_ids if aid in story_of}}
-    store.save_assignments(titles, assignments, links, df.to_blobs(), retitled)
+    retitled = {sid: title_of(sid) for sid in {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)}
+    store.save_assignments(titles, assignments, links, df.to_blobs(), retitled, removed)
     report.placed += len(pending)
     report.stories_opened += len(titles)
     report.copies_linked += len(links)

@@ -20,6 +20,7 @@ from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 
+MERGE_CANDIDATES = 1  # a changed story is tested for merging with its this many most similar stories
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
 
 __all__ = ["DocumentFrequencies", "StoryClusterer", "article_features", "count_matrix"]
@@ -35,6 +36,13 @@ def count_matrix(blobs: list[bytes]) -> sp.csr_matrix:
     if not blobs:
         return sp.csr_matrix((0, DIM), dtype=np.float32)
     return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), np.array(indptr)), shape=(len(blobs), DIM))
+
+
+def _used_columns(x: sp.csr_matrix) -> sp.csr_matrix:
+    """The same rows over only the columns in use: products of matrices over the 2^20 hashed columns spend
+    their time on empty ones."""
+    terms, where = np.unique(x.indices, return_inverse=True)
+    return sp.csr_matrix((x.data, where.astype(np.int32), x.indptr), shape=(x.shape[0], len(terms)))
 
 
 class DocumentFrequencies:
@@ -187,6 +195,94 @@ class StoryClusterer:
                 next_temp -= 1
                 self.stats.add("stories_split_off")
         return out
+
+    def merge(self, stories: dict[int, list[tuple[str, bytes, bytes, str | None]]], changed: set[int],
+              df: DocumentFrequencies) -> dict[int, int]:
+        """Stories that are one event but were left apart: pieces of one event that arrived in different
+        ingests (each too small, then, to be told apart from its neighbour by the split). A story that
+        changed in this pass joins a stored one (or a stored one another) when the two are as similar as
+        average linkage requires of one group (the mean over their member pairs, dates weighed as in
+        grouping, reaches the threshold) and together they have no cut cheap enough for the split: the test
+        that keeps a story whole keeps these two as one. Only the most similar story is tried, and only when
+        the two together are enough for that test (2 * split_min_part members); two stories opened in the
+        same pass are left as grouping made them. stories: id -> members (one per copy group), stored stories with positive ids.
+        Returns story id -> id of the story it joins; the older story (lower positive id) absorbs the newer."""
+        o = self.options
+        ids = list(stories)
+        rows = [k for k, sid in enumerate(ids) if sid in changed]
+        if len(ids) < 2 or not rows or max(ids) < 0:
+            return {}
+        members = [m for sid in ids for m in stories[sid]]
+        sizes = np.array([len(stories[sid]) for sid in ids])
+        start = np.concatenate([[0], np.cumsum(sizes)])
+        owner = np.repeat(np.arange(len(ids)), sizes)
+        counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
+        vecs = (_used_columns(df.weigh(counts[0], "words")), _used_columns(df.weigh(counts[1], "anchors")))
+        days = [day_number(m[3]) for m in members]
+        # an upper bound first: the mean vectors' similarity (the mean over member pairs before dates count),
+        # weighed by the days between the date spans, which no pair of dated members is closer than (a story
+        # with an undated member has no span: its undated pairs keep their whole similarity)
+        mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(ids), len(owner)))
+        story_vecs = (mean @ vecs[0], mean @ vecs[1])
+        lo, hi = self._spans(days, owner, len(ids))
+        undated = np.bincount(owner, weights=[d is None for d in days], minlength=len(ids)) > 0
+        dated = np.bincount(owner, weights=[d is not None for d in days], minlength=len(ids)) > 0
+        lo[undated], hi[undated] = np.nan, np.nan
+        bound = self.similarity((story_vecs[0][rows], story_vecs[1][rows]), story_vecs)
+        bound *= self._gap_weight(np.clip(np.fmax(lo[rows, None] - hi[None, :], lo[None, :] - hi[rows, None]), 0, None))
+        pairs = set()
+        for r, a in enumerate(rows):
+            found = 0
+            for b in np.argsort(-bound[r], kind="stable"):
+                if bound[r, b] < o.story_threshold or found == MERGE_CANDIDATES:
+                    break
+                if a == b or max(ids[a], ids[b]) < 0:  # stories opened in one pass: grouping judged them
+                    continue
+                value = float(bound[r, b])
+                if dated[a] and dated[b]:  # dates count pair by pair (otherwise no pair has two dates)
+                    sa, sb = slice(start[a], start[a + 1]), slice(start[b], start[b + 1])
+                    sim = self.similarity((vecs[0][sa], vecs[1][sa]), (vecs[0][sb], vecs[1][sb]))
+                    value = float((sim * self._gap_weight(self._day_gaps(days[sa], days[sb]))).mean())
+                if value >= o.story_threshold:
+                    pairs.add((value, *sorted((ids[a], int(ids[b])), reverse=True)))
+                    found += 1
+        parent: dict[int, int] = {}
+
+        def root(sid: int) -> int:
+            while sid in parent:
+                sid = parent[sid]
+            return sid
+
+        parts = {sid: np.arange(start[k], start[k + 1]) for k, sid in enumerate(ids)}
+        for _, a, b in sorted(pairs, reverse=True):
+            a, b = root(a), root(b)
+            # too few members for the split to judge (grouping already has), or too many to check
+            if a == b or not 2 * o.split_min_part <= len(parts[a]) + len(parts[b]) <= o.split_max_story:
+                continue
+            union = np.concatenate([parts[a], parts[b]])
+            if self._holds_together(counts[0][union], counts[1][union], [days[i] for i in union]):
+                keep, gone = (a, b) if (a > 0, -abs(a)) >= (b > 0, -abs(b)) else (b, a)
+                parent[gone] = keep
+                parts[keep] = np.concatenate([parts[keep], parts.pop(gone)])
+                self.stats.add("stories_merged")
+        return {sid: root(sid) for sid in parent}
+
+    def _holds_together(self, words: sp.csr_matrix, anchors: sp.csr_matrix, days: list[int | None]) -> bool:
+        """True if the split would leave these members in one story."""
+        o = self.options
+        labels = split_story(words, anchors, self._day_gaps(days, days) > o.max_gap_days, o.split_anchor_weight,
+                             o.split_max_cut, o.split_min_part, depth=1, neighbours=o.split_neighbours)
+        return not labels.any()
+
+    @staticmethod
+    def _spans(days: list[int | None], owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """First and last date of each story (NaN when none of its members is dated)."""
+        d = np.array([np.nan if x is None else x for x in days], dtype=float)
+        lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
+        np.fmin.at(lo, owner, d)
+        np.fmax.at(hi, owner, d)
+        lo[np.isinf(lo)], hi[np.isinf(hi)] = np.nan, np.nan
+        return lo, hi
 
     def _story_vectors(self, stories, story_ids, df):
         if not story_ids:

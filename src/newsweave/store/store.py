@@ -155,11 +155,13 @@ class Store:
         links: list[CopyLink],
         blobs: dict[str, bytes],
         retitled: dict[int, str | None] | None = None,
+        removed: list[int] | None = None,
     ) -> dict[int, int]:
         """Write one clustering pass at once: new stories, article->story, copy links, shared arrays.
 
         `new_stories` maps temporary negative ids to titles; returns temporary id -> real id. `retitled`:
-        existing stories named again (they lost members to a split).
+        existing stories named again (they lost members to a split). `removed`: existing stories merged into
+        others (every member of theirs is in `assignments`), deleted with their cached dossiers.
         """
         real: dict[int, int] = {}
         with self.transaction() as db:
@@ -177,6 +179,9 @@ class Store:
                     "INSERT OR REPLACE INTO copy_links (article_id, original_id, method, evidence) VALUES (?,?,?,?)",
                     (link.article_id, link.original_id, link.method, json.dumps(link.evidence, sort_keys=True)),
                 )
+            for sid in removed or ():
+                db.execute("DELETE FROM dossiers WHERE story_id=?", (sid,))
+                db.execute("DELETE FROM stories WHERE id=?", (sid,))
             for name, value in blobs.items():
                 db.execute("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", (name, value))
             for sid in touched:
