@@ -191,8 +191,8 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     if others:
         df.add(count_matrix([features[a.id][1] for a in others]), count_matrix([features[a.id][2] for a in others]))
 
-    # Stories that are one event but were left apart (a part the split cut off with strays, pieces of one
-    # event from different ingests) are merged; copy groups count once, as in the split.
+    # Pieces of one event that arrived in different ingests are merged (see StoryClusterer.merge); copy groups
+    # count once, as in the split.
     published = {aid: day for aid, _, day in placed_rows} | {a.id: a.published for a in pending}
     current = {**story_of, **assignments}
     members: dict[int, dict[str, tuple]] = {}
