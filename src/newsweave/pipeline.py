@@ -197,7 +197,8 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     current = {**story_of, **assignments}
     members: dict[int, dict[str, tuple]] = {}
     for aid, sid in current.items():
-        members.setdefault(sid, {}).setdefault(groups.find(aid), (aid, features[aid][1], features[aid][2], published[aid]))
+        row = (aid, features[aid][1], features[aid][2], published[aid])
+        members.setdefault(sid, {}).setdefault(groups.find(aid), row)
     merged = clusterer.merge({sid: list(m.values()) for sid, m in members.items()},
                              set(assignments.values()) | set(grown), df)
     for aid, sid in current.items():
