@@ -1,6 +1,8 @@
 """The store: migrations and the full-text index, which is filled after articles are stored."""
 import sqlite3
 
+import pytest
+
 from newsweave import Newsweave
 from newsweave.options import Options
 from newsweave.prepare import Preparer
@@ -72,4 +74,16 @@ def test_a_store_indexed_by_trigger_moves_to_indexing_after_storing(db):
     assert indexed(store) == 1 and store.index_text() == 0  # what the trigger indexed is not indexed twice
     store_unindexed(store, "b.txt", BODY + " More rain is due.")
     assert indexed(store) == 1 and store.index_text() == 1 and integrity_ok(store)
+    store.close()
+
+
+def test_a_failing_caller_gets_its_error_and_indexing_resumes_later(db):
+    store = Store(db)
+    for i in range(6):
+        store_unindexed(store, f"{i}.txt", BODY + f" Report {i}.")
+    with pytest.raises(KeyError):
+        with store.indexing_text():
+            raise KeyError("placing failed")  # the indexer is told to stop after the chunk in hand
+    before = indexed(store)
+    assert store.index_text() == 6 - before and indexed(store) == 6 and integrity_ok(store)
     store.close()

@@ -227,11 +227,11 @@ class Store:
         return found[0] if found else None
 
     # -- full-text index -------------------------------------------------------------------------
-    def index_text(self, chunk: int = 500) -> int:
+    def index_text(self, chunk: int = 500, stop: threading.Event | None = None) -> int:
         """Add the articles stored since the last call to the full-text index, `chunk` articles per transaction
-        so other writers wait little; returns how many were added."""
+        so other writers wait little (and `stop` is heard between them); returns how many were added."""
         added = 0
-        while True:
+        while not (stop and stop.is_set()):
             with self.transaction() as db:
                 done = db.execute("SELECT value FROM blobs WHERE name = 'fts_indexed_seq'").fetchone()[0]
                 top, count = db.execute("SELECT max(seq), count(*) FROM (SELECT seq FROM articles WHERE seq > ?"
@@ -242,17 +242,20 @@ class Store:
                            " WHERE seq > ? AND seq <= ?", (done, top))
                 db.execute("UPDATE blobs SET value = ? WHERE name = 'fts_indexed_seq'", (top,))
             added += count
+        return added
 
     @contextmanager
     def indexing_text(self) -> Iterator[None]:
         """Run `index_text` on a second connection in a thread while the caller works (SQLite lets other
-        threads run while it indexes); waits for it on leaving and raises what it raised."""
+        threads run while it indexes); waits for it on leaving and raises what it raised. If the caller fails
+        (or is interrupted), indexing stops after the chunk in hand; the next run picks up the rest."""
         failure: list[BaseException] = []
+        stop = threading.Event()
 
         def run() -> None:
             try:
                 with closing(Store(self.path)) as other:
-                    other.index_text()
+                    other.index_text(stop=stop)
             except BaseException as e:  # handed to the caller below
                 failure.append(e)
 
@@ -260,6 +263,9 @@ class Store:
         thread.start()
         try:
             yield
+        except BaseException:
+            stop.set()
+            raise
         finally:
             thread.join()
         if failure:
