@@ -178,3 +178,27 @@ def test_pieces_of_one_event_from_successive_ingests_are_merged(data_dir, tmp_pa
         main = max(set(members), key=members.count)
         assert members.count(main) >= 0.8 * len(members), (event, members)
         assert [s for d, s in story_of.items() if gold[d] != event].count(main) <= 1
+
+
+def test_a_story_spanning_weeks_takes_no_article_dated_between_its_reports():
+    """A story with reports on 1-3 January and one on 20 January, and a new report of the same words on
+    11 January: every pair of dates is 8 days or more apart, so on average the new report is not close to
+    the story (the story's span, 1 to 20 January, contains its date, but that must not count)."""
+    from newsweave.cluster import DocumentFrequencies, StoryClusterer, article_features, count_matrix
+
+    text = "Shelling hit the central market in Douma on the outskirts of the capital, killing 12 people."
+
+    def row(i, day):
+        words, anchors = article_features(None, text)
+        return (f"a{i}", words, anchors, f"2024-01-{day:02d}")
+
+    story = [row(i, day) for i, day in enumerate((1, 2, 3, 20))]
+    others = [row(10 + i, 1) for i in range(3)]  # other texts, so the story's words are not in every article
+    others = [(r[0], *article_features(None, f"Flooding closed {n} roads in the northern valley.")[:2], r[3])
+              for r, n in zip(others, ("three", "five", "nine"))]
+    df = DocumentFrequencies()
+    df.add(count_matrix([r[1] for r in story + others]), count_matrix([r[2] for r in story + others]))
+    chosen = StoryClusterer().assign([row(99, 11)], {1: story, 2: others}, df)
+    assert chosen["a99"] < 0  # a new story
+    chosen = StoryClusterer().assign([row(98, 3)], {1: story, 2: others}, df)
+    assert chosen["a98"] == 1  # while a report of 3 January joins

@@ -10,6 +10,8 @@ Each story that grew is then checked for two events of one kind and split (see `
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
@@ -37,11 +39,30 @@ def count_matrix(blobs: list[bytes]) -> sp.csr_matrix:
     return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), np.array(indptr)), shape=(len(blobs), DIM))
 
 
+class StoryVectors(NamedTuple):
+    """Stories as vectors: each one's mean member vector (for average similarities), and its members'."""
+
+    means: tuple[sp.csr_matrix, sp.csr_matrix]  # (words, anchors), one row per story
+    members: tuple[sp.csr_matrix, sp.csr_matrix]  # one row per member, stories end to end
+    bounds: np.ndarray  # story k's members are rows bounds[k]:bounds[k + 1]
+    days: list[int | None]  # each member's date as a day number
+    lo: np.ndarray  # each story's date span (NaN: not all members dated)
+    hi: np.ndarray
+    dated: np.ndarray  # whether any member is dated
+
+
 def _used_columns(x: sp.csr_matrix) -> sp.csr_matrix:
     """The same rows over only the columns in use: products of matrices over the 2^20 hashed columns spend
     their time on empty ones."""
     terms, where = np.unique(x.indices, return_inverse=True)
     return sp.csr_matrix((x.data, where.astype(np.int32), x.indptr), shape=(x.shape[0], len(terms)))
+
+
+def _shared_columns(x: sp.csr_matrix, y: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Two small matrices over only the columns either uses (see _used_columns)."""
+    terms = np.union1d(x.indices, y.indices)
+    return tuple(sp.csr_matrix((m.data, np.searchsorted(terms, m.indices).astype(np.int32), m.indptr),
+                               shape=(m.shape[0], len(terms))) for m in (x, y))
 
 
 class DocumentFrequencies:
@@ -118,7 +139,7 @@ class StoryClusterer:
             return out
         df.add(count_matrix([n[1] for n in new]), count_matrix([n[2] for n in new]))
         story_ids = list(stories)
-        story_vecs, story_dates = self._story_vectors(stories, story_ids, df)
+        story_vecs = self._story_vectors(stories, story_ids, df)
         next_temp = -1
         chunk = self.options.cluster_chunk
         for start in range(0, len(new), chunk):
@@ -126,7 +147,7 @@ class StoryClusterer:
             vecs = (df.weigh(count_matrix([p[1] for p in part]), "words"), df.weigh(count_matrix([p[2] for p in part]), "anchors"))
             dates = [day_number(p[3]) for p in part]
             labels = self._group(vecs, dates)
-            candidates = self._candidate_stories(vecs, labels, dates, story_vecs, story_dates)
+            candidates = self._candidate_stories(vecs, labels, dates, story_vecs)
             for label in np.unique(labels):
                 rows = np.flatnonzero(labels == label)
                 found = candidates[label]
@@ -148,7 +169,7 @@ class StoryClusterer:
                 for r, p in enumerate(part):
                     stories.setdefault(out[p[0]], []).append(p)
                 story_ids = list(stories)
-                story_vecs, story_dates = self._story_vectors(stories, story_ids, df)
+                story_vecs = self._story_vectors(stories, story_ids, df)
         return out
 
     def _closest_by_details(self, group: list[tuple], candidates: list[list[tuple]], indices: np.ndarray) -> list[int]:
@@ -243,18 +264,14 @@ class StoryClusterer:
         sizes = np.diff(bounds)
         owner = np.repeat(np.arange(len(ids)), sizes)
         vecs = (_used_columns(df.weigh(counts[0], "words")), _used_columns(df.weigh(counts[1], "anchors")))
-        # An upper bound first: the mean vectors' similarity (the mean over member pairs before dates count),
-        # weighed by the days between the date spans, which no two dated members are closer than (a story
-        # with an undated member has no span: its undated pairs keep their whole similarity).
+        # an upper bound first: the mean vectors' similarity (the mean over member pairs before dates count),
+        # weighed by the date spans (see _spans)
         mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(ids), len(owner)))
         story_vecs = (mean @ vecs[0], mean @ vecs[1])
-        lo, hi = self._spans(days, owner, len(ids))
-        undated = np.bincount(owner, weights=[d is None for d in days], minlength=len(ids)) > 0
-        dated = np.bincount(owner, weights=[d is not None for d in days], minlength=len(ids)) > 0
-        lo[undated], hi[undated] = np.nan, np.nan
+        lo, hi, dated = self._spans(days, owner, len(ids))
         rows = [k for k, sid in enumerate(ids) if sid in changed]
         bound = self.similarity((story_vecs[0][rows], story_vecs[1][rows]), story_vecs)
-        bound *= self._gap_weight(np.clip(np.fmax(lo[rows, None] - hi[None, :], lo[None, :] - hi[rows, None]), 0, None))
+        bound *= self._span_weight(lo[rows], hi[rows], lo, hi)
         pairs = set()
         for r, a in enumerate(rows):
             for b in np.argsort(-bound[r], kind="stable"):
@@ -265,8 +282,8 @@ class StoryClusterer:
                 value = float(bound[r, b])
                 if dated[a] and dated[b]:  # dates count pair by pair (otherwise no pair has two dates)
                     sa, sb = slice(bounds[a], bounds[a + 1]), slice(bounds[b], bounds[b + 1])
-                    sim = self.similarity((vecs[0][sa], vecs[1][sa]), (vecs[0][sb], vecs[1][sb]))
-                    value = float((sim * self._gap_weight(self._day_gaps(days[sa], days[sb]))).mean())
+                    value = self._mean_pair_similarity((vecs[0][sa], vecs[1][sa]), days[sa],
+                                                       (vecs[0][sb], vecs[1][sb]), days[sb])
                 if value >= o.story_threshold:
                     pairs.add((value, *sorted((ids[a], int(ids[b])), reverse=True)))
                     break  # the most similar story only: trying more changed nothing on ECB+, at twice the cost
@@ -280,30 +297,52 @@ class StoryClusterer:
         return not labels.any()
 
     @staticmethod
-    def _spans(days: list[int | None], owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """First and last date of each story (NaN when none of its members is dated)."""
+    def _spans(days: list[int | None], owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """First and last date of each set's members, and whether any member is dated. A set with an undated
+        member gets no span (NaN): its pairs with that member are not weighed by date, and a span would
+        understate them. No pair of dated members is closer than the days between two spans, so the span
+        weight bounds every pair's from above."""
         d = np.array([np.nan if x is None else x for x in days], dtype=float)
         lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
         np.fmin.at(lo, owner, d)
         np.fmax.at(hi, owner, d)
-        lo[np.isinf(lo)], hi[np.isinf(hi)] = np.nan, np.nan
-        return lo, hi
+        undated = np.bincount(owner, weights=np.isnan(d), minlength=n) > 0
+        dated = np.bincount(owner, weights=~np.isnan(d), minlength=n) > 0
+        lo[undated | ~dated], hi[undated | ~dated] = np.nan, np.nan
+        return lo, hi, dated
 
-    def _story_vectors(self, stories, story_ids, df):
+    def _span_weight(self, lo_a, hi_a, lo_b, hi_b) -> np.ndarray:
+        """Date weights between every two sets from their spans (days between them; NaN: weight 1)."""
+        return self._gap_weight(np.clip(np.fmax(lo_a[:, None] - hi_b[None, :], lo_b[None, :] - hi_a[:, None]), 0, None))
+
+    def _mean_pair_similarities(self, group: tuple, days: list, stories: StoryVectors, which: np.ndarray) -> np.ndarray:
+        """`_mean_pair_similarity` of one group with each of the stories `which`, in one product."""
+        starts, ends = stories.bounds[which], stories.bounds[which + 1]
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
+        sim = self.similarity(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
+        sim *= self._gap_weight(self._day_gaps(days, [stories.days[r] for r in rows]))
+        per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
+        return per_story / (len(days) * (ends - starts))
+
+    def _mean_pair_similarity(self, a: tuple, days_a: list, b: tuple, days_b: list) -> float:
+        """The mean over all pairs of members of a and b of their similarity, each pair weighed by its dates."""
+        a, b = zip(*(_shared_columns(x, y) for x, y in zip(a, b)))
+        return float((self.similarity(a, b) * self._gap_weight(self._day_gaps(days_a, days_b))).mean())
+
+    def _story_vectors(self, stories, story_ids, df) -> StoryVectors | None:
         if not story_ids:
-            return None, []
+            return None
         members = [m for sid in story_ids for m in stories[sid]]
-        owner = np.repeat(np.arange(len(story_ids)), [len(stories[sid]) for sid in story_ids])
+        sizes = np.array([len(stories[sid]) for sid in story_ids])
+        owner = np.repeat(np.arange(len(story_ids)), sizes)
         words = df.weigh(count_matrix([m[1] for m in members]), "words")
         anchors = df.weigh(count_matrix([m[2] for m in members]), "anchors")
         # mean member vector per story: its dot product with x is x's average similarity to the members
-        mean = sp.csr_matrix((np.ones(len(owner)) / np.bincount(owner)[owner], (owner, np.arange(len(owner)))),
-                             shape=(len(story_ids), len(owner)))
-        dates = []
-        for sid in story_ids:
-            ds = [d for d in (day_number(m[3]) for m in stories[sid]) if d is not None]
-            dates.append((min(ds), max(ds)) if ds else None)
-        return (mean @ words, mean @ anchors), dates
+        mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
+        days = [day_number(m[3]) for m in members]
+        lo, hi, dated = self._spans(days, owner, len(story_ids))
+        return StoryVectors((mean @ words, mean @ anchors), (words, anchors),
+                            np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated)
 
     def _group(self, vecs, dates) -> np.ndarray:
         n = vecs[0].shape[0]
@@ -316,31 +355,33 @@ class StoryClusterer:
                                         distance_threshold=1.0 - self.options.story_threshold)
         return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
 
-    def _candidate_stories(self, vecs, labels, dates, story_vecs, story_spans, block: int = 256) -> list[np.ndarray]:
+    def _candidate_stories(self, vecs, labels, dates, stories: StoryVectors | None, block: int = 256) -> list[np.ndarray]:
         """For each group (label), the indices of the existing stories its members are on average similar
-        to at the threshold or more, most similar first (none when the dates are too far apart)."""
+        to at the threshold or more, most similar first: the mean over all member pairs of their similarity,
+        each pair weighed by its dates, as average linkage judges one group (a story spanning weeks must not
+        take an article because some member is close in time)."""
         n_groups = int(labels.max()) + 1
-        if story_vecs is None:
+        if stories is None:
             return [np.zeros(0, dtype=int)] * n_groups
+        threshold = self.options.story_threshold
         rows = np.arange(len(labels))
         # mean member vector per group: its dot product with a story's mean vector is the average similarity
         mean = sp.csr_matrix((1.0 / np.bincount(labels)[labels], (labels, rows)), shape=(n_groups, len(labels)))
         group_vecs = (mean @ vecs[0], mean @ vecs[1])
-        days = np.array([np.nan if d is None else d for d in dates], dtype=float)
-        lo, hi = np.full(n_groups, np.inf), np.full(n_groups, -np.inf)
-        np.fmin.at(lo, labels, days)
-        np.fmax.at(hi, labels, days)
-        lo[np.isinf(lo)], hi[np.isinf(hi)] = np.nan, np.nan
-        s_lo = np.array([np.nan if s is None else s[0] for s in story_spans], dtype=float)
-        s_hi = np.array([np.nan if s is None else s[1] for s in story_spans], dtype=float)
-        out: list[int | None] = []
+        lo, hi, dated = self._spans(dates, labels, n_groups)
+        members = np.split(rows[np.argsort(labels, kind="stable")], np.cumsum(np.bincount(labels))[:-1])
+        out: list[np.ndarray] = []
         for b in range(0, n_groups, block):
             part = slice(b, b + block)
-            avg = self.similarity((group_vecs[0][part], group_vecs[1][part]), story_vecs)
-            # days between the group's dates and the story's (0 when they overlap; NaN when either is undated)
-            apart = np.fmax(lo[part, None] - s_hi[None, :], s_lo[None, :] - hi[part, None])
-            avg *= self._gap_weight(np.clip(apart, 0.0, None))
-            for row in avg:
-                above = np.flatnonzero(row >= self.options.story_threshold)
+            # an upper bound first, from the date spans; pairs of dated sets are then averaged pair by pair
+            avg = self.similarity((group_vecs[0][part], group_vecs[1][part]), stories.means)
+            avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi)
+            for g, row in enumerate(avg, start=b):
+                above = np.flatnonzero(row >= threshold)
+                exact = above[dated[g] & stories.dated[above]]
+                if len(exact):
+                    row[exact] = self._mean_pair_similarities(
+                        (vecs[0][members[g]], vecs[1][members[g]]), [dates[i] for i in members[g]], stories, exact)
+                above = above[row[above] >= threshold]
                 out.append(above[np.argsort(-row[above], kind="stable")])
         return out
