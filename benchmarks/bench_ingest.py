@@ -5,7 +5,8 @@
 Pages are built from the real FA-KES and ECB+ texts: each article is a real text (or, for later variants,
 a shuffled 60% of its sentences) wrapped in menu, teaser and comment-form lines, so every stage has real
 work to do. Prints articles/s for the whole `Newsweave.ingest` call and the peak resident memory of the main process
-and of the largest worker process (per-document stages run in one worker per core).
+and of the largest worker process (per-document stages run in one worker per core); and, as a check of story
+quality on such pages, B-cubed of the pages built from ECB+ texts against their gold events.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 from newsweave import Newsweave
+from newsweave.evaluate.clustering import load_gold, score
 from newsweave.options import Options
 
 CHROME_TOP = ["Home", "News", "World", "Politics", "Business", "Sport", "Subscribe", "Sign in", "Search"]
@@ -26,10 +28,27 @@ CHROME_BOTTOM = ["Leave a Reply", "Your email address will not be published.", "
                  "Facebook", "Twitter", "© 2024 Example Media. All rights reserved.", "Privacy Policy"]
 
 
+def labelled_texts(data: Path) -> list[tuple[str, str | None]]:
+    """The base texts, each with its ECB+ gold event (None for FA-KES, which has no event labels)."""
+    out = [(json.loads(line)["text"], None) for line in open(data / "fakes" / "articles.jsonl", encoding="utf-8")]
+    gold = load_gold(data / "ecbplus-dev")
+    out += [(p.read_text(encoding="utf-8"), gold.get(p.stem))
+            for p in sorted((data / "ecbplus-dev" / "docs").glob("*.txt"))]
+    return [(t, event) for t, event in out if len(t.split()) > 40]
+
+
 def texts(data: Path) -> list[str]:
-    out = [json.loads(line)["text"] for line in open(data / "fakes" / "articles.jsonl", encoding="utf-8")]
-    out += [p.read_text(encoding="utf-8") for p in sorted((data / "ecbplus-dev" / "docs").glob("*.txt"))]
-    return [t for t in out if len(t.split()) > 40]
+    return [t for t, _ in labelled_texts(data)]
+
+
+def event_scores(data: Path, story_of_page: dict[int, int]) -> dict[str, float]:
+    """B-cubed of the stories of the pages built from ECB+ texts against those texts' gold events: how the
+    clusterer copes with pages that repeat each text in several partial variants."""
+    events = [event for _, event in labelled_texts(data)]
+    gold = {i: events[i % len(events)] for i in story_of_page if events[i % len(events)]}
+    s = score({i: story_of_page[i] for i in gold}, gold)
+    return {"ecb_pages_bcubed_p": round(s.bcubed_precision, 3), "ecb_pages_bcubed_r": round(s.bcubed_recall, 3),
+            "ecb_pages_bcubed_f1": round(s.bcubed_f1, 3)}
 
 
 def page(body: str, rng: random.Random, variant: int) -> str:
@@ -74,15 +93,16 @@ def main() -> None:
             for part in parts:
                 report = nw.ingest([part])
                 added, failed = added + report.added, failed + len(report.errors)
+            seconds = time.perf_counter() - start
             stories = len(nw.stories())
             links = len(nw.copy_links())
-        seconds = time.perf_counter() - start
+            story_of_page = {int(Path(a.source).stem): a.story_id for a in nw.articles()}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest worker process
     print(json.dumps({"articles": added, "errors": failed, "stories": stories, "copy_links": links,
                       "seconds": round(seconds, 1), "articles_per_second": round(added / seconds, 1),
                       "peak_rss_mib": round(peak),
-                      "worker_peak_rss_mib": round(worker_peak)}))
+                      "worker_peak_rss_mib": round(worker_peak), **event_scores(Path(args.data), story_of_page)}))
 
 
 if __name__ == "__main__":
