@@ -202,3 +202,35 @@ def test_a_story_spanning_weeks_takes_no_article_dated_between_its_reports():
     assert chosen["a99"] < 0  # a new story
     chosen = StoryClusterer().assign([row(98, 3)], {1: story, 2: others}, df)
     assert chosen["a98"] == 1  # while a report of 3 January joins
+
+
+def test_partial_reposts_of_one_text_do_not_split_an_event_by_text(data_dir, tmp_path):
+    """ECB+ topic 21 (two fatal hit-and-runs, in Bloomington and in Queens), each report also reposted twice
+    in part (a different 60% of its sentences each time):
+    versions of one text are one another's nearest neighbours, and if the split looked at them one by one it
+    would cut the story by text. Each event must stay (almost) whole, the two apart."""
+    import random
+    import re
+
+    from newsweave.evaluate.clustering import load_gold
+
+    src = data_dir / "ecbplus-dev"
+    gold = load_gold(src)
+    rng = random.Random(3)
+    (tmp_path / "docs").mkdir()
+    event_of = {}
+    for d in sorted(x for x in gold if x.split("_")[0] == "21"):
+        sentences = re.split(r"(?<=[.!?])\s+", (src / "docs" / f"{d}.txt").read_text().strip())
+        for k in range(3):
+            share = min(len(sentences), max(3, int(len(sentences) * 0.6)))
+            kept = sentences if k == 0 else rng.sample(sentences, share)
+            (tmp_path / "docs" / f"{d}-{k}.txt").write_text(" ".join(kept) + "\n")
+            event_of[f"{d}-{k}"] = gold[d]
+    with Newsweave(tmp_path / "v.db") as nw:
+        nw.ingest([tmp_path / "docs"])
+        story_of = {a.source.rsplit("/", 1)[1].removesuffix(".txt"): a.story_id for a in nw.articles()}
+    for event in set(event_of.values()):
+        members = [s for d, s in story_of.items() if event_of[d] == event]
+        main = max(set(members), key=members.count)
+        assert members.count(main) >= 0.8 * len(members), (event, members)
+        assert [s for d, s in story_of.items() if event_of[d] != event].count(main) <= 3

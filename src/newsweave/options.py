@@ -23,6 +23,7 @@ class Options:
     entity_weight: float = 0.3
     split_anchor_weight: float = 0.6  # weight of names and numbers when looking for two events in a story
     split_max_cut: float = 0.25  # a story is split where a normalized cut this cheap divides it
+    split_near_copy: float = 0.6  # members this similar (in the story's own terms) are cut as one text
     split_neighbours: int = 5  # the cut looks at each member's this many closest others only (0 = all)
     split_min_part: int = 3  # ... into parts of at least this many articles (copies counted once)
     split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)

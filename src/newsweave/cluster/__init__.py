@@ -210,7 +210,7 @@ class StoryClusterer:
             apart = self._day_gaps(days, days) > o.max_gap_days  # NaN (undated) compares False
             labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
                                  apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part,
-                                 neighbours=o.split_neighbours)
+                                 neighbours=o.split_neighbours, near_copy=o.split_near_copy)
             for label in range(1, int(labels.max()) + 1):
                 for r in np.flatnonzero(labels == label):
                     out[members[r][0]] = next_temp
@@ -295,7 +295,8 @@ class StoryClusterer:
         """True if the split would leave these members in one story."""
         o = self.options
         labels = split_story(words, anchors, self._day_gaps(days, days) > o.max_gap_days, o.split_anchor_weight,
-                             o.split_max_cut, o.split_min_part, depth=1, neighbours=o.split_neighbours)
+                             o.split_max_cut, o.split_min_part, depth=1, neighbours=o.split_neighbours,
+                             near_copy=o.split_near_copy)
         return not labels.any()
 
     @staticmethod

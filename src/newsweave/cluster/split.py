@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 
 def story_weights(counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -61,10 +62,21 @@ def nearest_neighbours(sim: np.ndarray, k: int) -> np.ndarray:
     return np.where(keep | keep.T, sim, 0.0)
 
 
+def near_copy_groups(sim: np.ndarray, near: float) -> np.ndarray:
+    """Group label of each member: members linked by a chain of similarities of `near` or more are versions
+    of one text (partial reposts, rewrites the copy detector does not link) and count as one member."""
+    if near <= 0:
+        return np.arange(len(sim))
+    return connected_components(sp.csr_matrix(sim >= near), directed=False)[1]
+
+
 def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray, anchor_weight: float,
-                max_cut: float, min_part: int, depth: int = 2, neighbours: int = 0) -> np.ndarray:
+                max_cut: float, min_part: int, depth: int = 2, neighbours: int = 0,
+                near_copy: float = 0.0) -> np.ndarray:
     """Part labels (0..k-1) for the members of one story, given their raw word and anchor counts and a
-    boolean matrix of pairs whose dates are too far apart to share an event."""
+    boolean matrix of pairs whose dates are too far apart to share an event. Versions of one text (see
+    near_copy_groups) are cut as one member, with their mean similarities: otherwise each member's nearest
+    neighbours would be versions of its own text, and the graph would fall apart by text, not by event."""
     labels = np.zeros(words.shape[0], dtype=int)
     stack = [(np.arange(words.shape[0]), depth)]
     next_label = 1
@@ -76,9 +88,20 @@ def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray,
         sim = ((1 - anchor_weight) * (w @ w.T) + anchor_weight * (a @ a.T)).toarray()
         sim[apart[np.ix_(rows, rows)]] = 0.0
         np.fill_diagonal(sim, 0.0)
-        value, mask = normalized_cut(nearest_neighbours(np.clip(sim, 0.0, None), neighbours))
-        if not np.isfinite(value) or value > max_cut or min(mask.sum(), (~mask).sum()) < min_part:
+        sim = np.clip(sim, 0.0, None)
+        groups = near_copy_groups(sim, near_copy)
+        count = int(groups.max()) + 1
+        if count < 2 * min_part:
             continue
+        if count < len(rows):
+            member_of = sp.csr_matrix((np.ones(len(rows)), (np.arange(len(rows)), groups)), shape=(len(rows), count))
+            size = np.bincount(groups)
+            sim = np.asarray(member_of.T @ sim @ member_of) / np.outer(size, size)
+            np.fill_diagonal(sim, 0.0)
+        value, part = normalized_cut(nearest_neighbours(sim, neighbours))
+        if not np.isfinite(value) or value > max_cut or min(part.sum(), (~part).sum()) < min_part:
+            continue
+        mask = part[groups]
         if mask.sum() > (~mask).sum():
             mask = ~mask  # the smaller side moves to a new part
         labels[rows[mask]] = next_label
