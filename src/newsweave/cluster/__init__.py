@@ -53,15 +53,9 @@ class StoryVectors(NamedTuple):
     dated: np.ndarray  # whether any member is dated
 
 
-def _used_columns(x: sp.csr_matrix) -> sp.csr_matrix:
-    """The same rows over only the columns in use: products of matrices over the 2^20 hashed columns spend
-    their time on empty ones."""
-    terms, where = np.unique(x.indices, return_inverse=True)
-    return sp.csr_matrix((x.data, where.astype(np.int32), x.indptr), shape=(x.shape[0], len(terms)))
-
-
 def _shared_columns(x: sp.csr_matrix, y: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Two small matrices over only the columns either uses (see _used_columns)."""
+    """Two small matrices over only the columns either uses: products over the 2^20 hashed columns would
+    spend their time on empty ones."""
     terms = np.union1d(x.indices, y.indices)
     return tuple(sp.csr_matrix((m.data, np.searchsorted(terms, m.indices).astype(np.int32), m.indptr),
                                shape=(m.shape[0], len(terms))) for m in (x, y))
@@ -234,10 +228,10 @@ class StoryClusterer:
         if len(ids) < 2 or max(ids) < 0 or not changed & set(ids):
             return {}
         members = [m for sid in ids for m in stories[sid]]
-        bounds = np.concatenate([[0], np.cumsum([len(stories[sid]) for sid in ids])])
         counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
-        days = [day_number(m[3]) for m in members]
-        pairs = self._merge_candidates(ids, changed, bounds, counts, days, df)
+        vectors = self._story_vectors(stories, ids, df, counts)
+        bounds, days = vectors.bounds, vectors.days
+        pairs = self._merge_candidates(ids, changed, vectors)
         parent: dict[int, int] = {}
 
         def root(sid: int) -> int:
@@ -258,35 +252,28 @@ class StoryClusterer:
                 self.stats.add("stories_merged")
         return {sid: root(sid) for sid in parent}
 
-    def _merge_candidates(self, ids: list[int], changed: set[int], bounds: np.ndarray, counts: tuple,
-                          days: list[int | None], df: DocumentFrequencies) -> set[tuple[float, int, int]]:
+    def _merge_candidates(self, ids: list[int], changed: set[int],
+                          stories: StoryVectors) -> set[tuple[float, int, int]]:
         """(mean pairwise similarity, story id, story id) of each changed story and its most similar story,
         when that similarity reaches the grouping threshold."""
-        o = self.options
-        sizes = np.diff(bounds)
-        owner = np.repeat(np.arange(len(ids)), sizes)
-        vecs = (_used_columns(df.weigh(counts[0], "words")), _used_columns(df.weigh(counts[1], "anchors")))
-        # an upper bound first: the mean vectors' similarity (the mean over member pairs before dates count),
-        # weighed by the date spans (see _spans)
-        mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(ids), len(owner)))
-        story_vecs = (mean @ vecs[0], mean @ vecs[1])
-        lo, hi, dated = self._spans(days, owner, len(ids))
+        threshold = self.options.story_threshold
         rows = [k for k, sid in enumerate(ids) if sid in changed]
-        bound = self.similarity((story_vecs[0][rows], story_vecs[1][rows]), story_vecs)
-        bound *= self._span_weight(lo[rows], hi[rows], lo, hi)
+        # an upper bound first: the mean vectors' similarity weighed by the date spans (see _spans)
+        bound = self.similarity((stories.means[0][rows], stories.means[1][rows]), stories.means)
+        bound *= self._span_weight(stories.lo[rows], stories.hi[rows], stories.lo, stories.hi)
         pairs = set()
         for r, a in enumerate(rows):
             for b in np.argsort(-bound[r], kind="stable"):
-                if bound[r, b] < o.story_threshold:
+                if bound[r, b] < threshold:
                     break
                 if a == b or max(ids[a], ids[b]) < 0:  # stories opened in one pass: grouping judged them
                     continue
                 value = float(bound[r, b])
-                if dated[a] and dated[b]:  # dates count pair by pair (otherwise no pair has two dates)
-                    sa, sb = slice(bounds[a], bounds[a + 1]), slice(bounds[b], bounds[b + 1])
-                    value = self._mean_pair_similarity((vecs[0][sa], vecs[1][sa]), days[sa],
-                                                       (vecs[0][sb], vecs[1][sb]), days[sb])
-                if value >= o.story_threshold:
+                if stories.dated[a] and stories.dated[b]:  # dates count pair by pair (else no pair has two)
+                    sa = slice(stories.bounds[a], stories.bounds[a + 1])
+                    value = float(self._mean_pair_similarities((stories.members[0][sa], stories.members[1][sa]),
+                                                               stories.days[sa], stories, np.array([b]))[0])
+                if value >= threshold:
                     pairs.add((value, *sorted((ids[a], int(ids[b])), reverse=True)))
                     break  # the most similar story only: trying more changed nothing on ECB+, at twice the cost
         return pairs
@@ -319,7 +306,8 @@ class StoryClusterer:
         return self._gap_weight(np.clip(np.fmax(lo_a[:, None] - hi_b[None, :], lo_b[None, :] - hi_a[:, None]), 0, None))
 
     def _mean_pair_similarities(self, group: tuple, days: list, stories: StoryVectors, which: np.ndarray) -> np.ndarray:
-        """`_mean_pair_similarity` of one group with each of the stories `which`, in one product."""
+        """The mean over all pairs of a member of `group` and a member of story k of their similarity, each pair
+        weighed by its dates, for each story k in `which`, in one product."""
         starts, ends = stories.bounds[which], stories.bounds[which + 1]
         rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
         sim = self.similarity(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
@@ -327,19 +315,16 @@ class StoryClusterer:
         per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return per_story / (len(days) * (ends - starts))
 
-    def _mean_pair_similarity(self, a: tuple, days_a: list, b: tuple, days_b: list) -> float:
-        """The mean over all pairs of members of a and b of their similarity, each pair weighed by its dates."""
-        a, b = zip(*(_shared_columns(x, y) for x, y in zip(a, b)))
-        return float((self.similarity(a, b) * self._gap_weight(self._day_gaps(days_a, days_b))).mean())
-
-    def _story_vectors(self, stories, story_ids, df) -> StoryVectors | None:
+    def _story_vectors(self, stories, story_ids, df, counts: tuple | None = None) -> StoryVectors | None:
+        """`counts`: the members' (words, anchors) count matrices, if the caller has them already."""
         if not story_ids:
             return None
         members = [m for sid in story_ids for m in stories[sid]]
         sizes = np.array([len(stories[sid]) for sid in story_ids])
         owner = np.repeat(np.arange(len(story_ids)), sizes)
-        words = df.weigh(count_matrix([m[1] for m in members]), "words")
-        anchors = df.weigh(count_matrix([m[2] for m in members]), "anchors")
+        if counts is None:
+            counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
+        words, anchors = df.weigh(counts[0], "words"), df.weigh(counts[1], "anchors")
         # mean member vector per story: its dot product with x is x's average similarity to the members
         mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
         days = [day_number(m[3]) for m in members]
@@ -358,7 +343,8 @@ class StoryClusterer:
                                         distance_threshold=1.0 - self.options.story_threshold)
         return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
 
-    def _candidate_stories(self, vecs, labels, dates, stories: StoryVectors | None, block: int = 256) -> list[np.ndarray]:
+    def _candidate_stories(self, vecs, labels, dates, stories: StoryVectors | None,
+                           block: int = 256) -> list[np.ndarray]:
         """For each group (label), the indices of the existing stories its members are on average similar
         to at the threshold or more, most similar first: the mean over all member pairs of their similarity,
         each pair weighed by its dates, as average linkage judges one group (a story spanning weeks must not
