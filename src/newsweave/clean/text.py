@@ -60,18 +60,18 @@ class TextCleaner:
     def clean_many(self, pages: list[tuple[str, set[str] | frozenset]]) -> list[CleanResult]:
         """Clean several pages (each with its lines to drop); their lines are classified in one pass."""
         split = [split_lines(page) for page, _ in pages]
-        probs: dict[int, np.ndarray] = {}
-        batch: list[int] = []
+        batches: list[list[int]] = [[]]
         size = 0
         for i, lines in enumerate(split):
             if len(lines) < self.min_lines:
                 continue
-            batch.append(i)
-            size += len(pages[i][0])
             if size >= BATCH_CHARS:  # memory grows with the characters classified at once
-                probs.update(zip(batch, self.classifier.predict_pages([split[j] for j in batch])))
-                batch, size = [], 0
-        if batch:
+                batches.append([])
+                size = 0
+            batches[-1].append(i)
+            size += len(pages[i][0])
+        probs: dict[int, np.ndarray] = {}
+        for batch in batches:
             probs.update(zip(batch, self.classifier.predict_pages([split[j] for j in batch])))
         out = []
         for i, ((_, drop_lines), lines) in enumerate(zip(pages, split)):
