@@ -5,9 +5,10 @@
 Lines of each whole-page text are labelled from the gold snippets (a line inside a `with` snippet is
 article, a line holding a `without` snippet is boilerplate). Every fifth page (sorted by id) is held out
 for validation; the scores printed for it are the ones to quote. A logistic regression over the lines' hashed
-words and character n-grams becomes the lexicon; the first MLP sees page features and the lexicon's score;
-the second also sees the first one's predictions for the neighbouring lines. Each stage learns from
-out-of-fold predictions of the one before, so it never trusts scores made on its own training pages.
+words and character n-grams becomes the lexicon; the first stage of MLPs sees page features and the
+lexicon's score; the second also sees the first one's predictions for the neighbouring lines. Each stage
+averages five MLPs trained from different random starts, and learns from out-of-fold predictions of the
+stage before, so it never trusts scores made on its own training pages.
 """
 from __future__ import annotations
 
@@ -43,12 +44,19 @@ def label_lines(lines, keep, drop) -> np.ndarray:
     return labels
 
 
-def fit(x, y, seed=0):
+MEMBERS = 5  # MLPs per stage, from different random starts; the classifier averages them
+
+
+def fit(x, y):
     scaler = StandardScaler().fit(x)
     scaler.scale_[scaler.scale_ == 0] = 1.0
-    model = MLPClassifier(hidden_layer_sizes=(48, 16), alpha=1e-2, max_iter=400, early_stopping=True,
-                          random_state=seed).fit(scaler.transform(x), y)
-    return model, scaler
+    z = scaler.transform(x)
+    return [(MLPClassifier(hidden_layer_sizes=(48, 16), alpha=1e-2, max_iter=400, early_stopping=True,
+                           random_state=seed).fit(z, y), scaler) for seed in range(MEMBERS)]
+
+
+def predict(members, x) -> np.ndarray:
+    return np.mean([model.predict_proba(scaler.transform(x))[:, 1] for model, scaler in members], axis=0)
 
 
 def fit_lexicon(matrix, y) -> Lexicon:
@@ -98,15 +106,15 @@ def main() -> int:
     lex_oof = out_of_fold(lex_matrix, y, known, grp, fit_lexicon, lambda lex, m: m @ lex.weights + lex.intercept)
     lexicon = fit_lexicon(lex_matrix[known], y[known])
     x = np.hstack([x, lex_oof[:, None]])
-    oof = out_of_fold(x, y, known, grp, fit, lambda ms, z: ms[0].predict_proba(ms[1].transform(z))[:, 1])
-    first, first_scaler = fit(x[known], y[known])
+    oof = out_of_fold(x, y, known, grp, fit, predict)
+    first = fit(x[known], y[known])
     ctx = np.vstack([context_features(oof[grp == g]) for g in np.unique(grp)])
     x2 = np.hstack([x, ctx])
-    second, second_scaler = fit(x2[known], y[known])
+    second = fit(x2[known], y[known])
 
     spec = {
-        "first": export_mlp(first, first_scaler),
-        "second": export_mlp(second, second_scaler),
+        "first": [export_mlp(model, scaler) for model, scaler in first],
+        "second": [export_mlp(model, scaler) for model, scaler in second],
         "meta": {"trained_on": "extraction-dev (every page but each fifth by id)", "train_pages": len(train)},
     }
     lexicon = Lexicon.from_bytes(lexicon.to_bytes())  # score validation with the weights as shipped

@@ -7,7 +7,7 @@ import pytest
 
 from newsweave.clean import TextCleaner, clean_html, lexicon
 from newsweave.clean import text as text_module
-from newsweave.clean.lines import Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
+from newsweave.clean.lines import CJK_RANGES, Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
 from newsweave.clean.model import default_classifier
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
 from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
@@ -80,17 +80,29 @@ def test_cleaner_beats_the_unchanged_page_on_held_out_pages(data_dir):
     assert ours.f1 > raw.f1 + 0.1 and ours.f1 >= 0.8
 
 
+def _is_cjk(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in CJK_RANGES)
+
+
 def _reference_counts(text: str) -> tuple[float, ...]:
-    """The character and word counts of one line, the slow obvious way."""
-    toks = re.findall(r"\w+", text)
+    """The character and word counts of one line, the slow obvious way: a CJK character is a word of its own
+    that counts half, and half a short word."""
+    toks = re.findall(r"\w+", "".join(f" {c} " if _is_cjk(c) else c for c in text))
+    weight = {id(w): 0.5 if _is_cjk(w[0]) else 1.0 for w in toks}
     alpha = [w for w in toks if w.isalpha()]
-    return (len(toks), sum(w[0].isupper() for w in alpha), sum(c.isdigit() for c in text),
-            sum(not c.isalnum() and not c.isspace() for c in text), sum(len(w) <= 3 for w in alpha),
-            sum(w.isupper() and len(w) > 1 for w in alpha), sum(c in ",;" for c in text))
+
+    def total(words, test):
+        return sum(weight[id(w)] for w in words if test(w))
+
+    return (total(toks, bool), total(alpha, lambda w: w[0].isupper()), sum(c.isdigit() for c in text),
+            sum(not c.isalnum() and not c.isspace() for c in text),
+            total(alpha, lambda w: len(w) <= 3) - 0.5 * total(alpha, lambda w: _is_cjk(w[0])),
+            total(alpha, lambda w: w.isupper() and len(w) > 1), sum(c in ",;，、；" for c in text))
 
 
 def test_vectorised_line_counts_match_the_per_line_definition(seeds):
-    tricky = ["A post by 𝐋𝐚𝐮𝐫𝐞 | 𝐃𝐞𝐜𝐨 (@deco) 🎉", "APP下载 B型 NATO's U.S.", "snake_case, déjà-vu; ÉTÉ 2024.", "x"]
+    tricky = ["A post by 𝐋𝐚𝐮𝐫𝐞 | 𝐃𝐞𝐜𝐨 (@deco) 🎉", "APP下载 B型 NATO's U.S.", "snake_case, déjà-vu; ÉTÉ 2024.", "x",
+              "益阳还引进各大电商，构建“互联网+”模式。日本語のテキストABCです、3G。"]
     pages = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())] + ["\n".join(tricky)]
     for page in pages:
         lines = split_lines(page)
@@ -99,6 +111,18 @@ def test_vectorised_line_counts_match_the_per_line_definition(seeds):
                                               "commas")])
         want = np.array([_reference_counts(ln.text) for ln in lines], dtype=float)
         assert got.shape == want.shape and np.array_equal(got, want)
+
+
+def test_chinese_prose_reads_like_prose():
+    """Written without spaces, a Chinese sentence still has a prose line's length, sentence ends and commas."""
+    zh = "益阳还引进各大电商等入驻村级便民服务点，构建直销基地模式。安化黑茶、沅江芦笋等特色产品颇具网络口碑。"
+    en = "The city also brought large online retailers into village service points. Tea and fish sell well online."
+    f = line_features(split_lines(zh + "\n" + en))
+    assert f[0, 1] == pytest.approx(np.log1p(sum(map(_is_cjk, zh)) / 2))  # half a word per character
+    assert f[0, 1] > f[1, 1] - 0.5
+    assert f[0, 2] == f[1, 2] == 1  # ends like a sentence
+    assert f[0, 12] == f[1, 12] > 0  # one sentence break inside
+    assert f[0, 17] > 0  # commas per word
 
 
 def _offsets(lines):

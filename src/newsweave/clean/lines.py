@@ -12,13 +12,25 @@ from functools import lru_cache
 
 import numpy as np
 
-TERMINAL = tuple(".!?…\"”»’'")
+TERMINAL = tuple(".!?…\"”»’'。！？」』")
 BULLETS = ("* ", "+ ", "- ", "• ", "o ", "· ", "| ", "> ", "» ", "› ", "– ", "— ")
 LIST_MARKS = ("* ", "- ", "• ")  # how a page rendered to text marks list items
 WORD = re.compile(r"\w+", re.UNICODE)
 URLISH = re.compile(r"https?://|www\.|(?<=\S)@\S+\.\w+|\.com\b|\.org\b")  # e-mail: x@host.tld
 DATEISH = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
-SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?[^\S\n]+[A-ZÀ-Ý\"“]")  # never across a line break
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?[^\S\n]+[A-ZÀ-Ý\"“]|[。！？][」』”]?(?=[^\s」』”])")  # never across a line break
+# Chinese and Japanese script: written without spaces, so each character counts as half a word
+CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES) + "]")
+CJK_WORD = 0.5
+COMMAS = np.array([ord(c) for c in ",;，、；"])
+TOKEN = re.compile(r"[^\W" + CJK.pattern[1:-1] + r"]+|" + CJK.pattern)  # words, and CJK characters one by one
+
+
+def count_words(text: str) -> float:
+    """Words in a line, with Chinese and Japanese characters counted as half a word each."""
+    cjk = len(CJK.findall(text))
+    return len(WORD.findall(CJK.sub(" ", text) if cjk else text)) + CJK_WORD * cjk
 
 
 @dataclass
@@ -130,7 +142,7 @@ def page_words(lines: list[Line] | Pages) -> PageWords:
     for p, (a, b) in enumerate(zip(pages.bounds[:-1].tolist(), pages.bounds[1:].tolist())):
         index: dict[str, int] = {}
         for i in range(a, b):
-            words = WORD.findall(pages.lines[i].text.lower())
+            words = TOKEN.findall(pages.lines[i].text.lower())
             ids.extend([index.setdefault(w, len(index) + len(vocab)) for w in words])
             line.extend([i] * len(words))
         vocab.extend(index)
@@ -214,30 +226,36 @@ def _char_and_word_features(joined: str, starts: np.ndarray, lengths: np.ndarray
     codes = np.frombuffer(joined.encode("utf-32-le", errors="replace"), dtype=np.uint32)
     cls = _classes_of(codes)
     word = cls["isword"]
-    prev = np.concatenate([[False], word[:-1]])
-    nxt = np.concatenate([word[1:], [False]])
+    cjk = np.zeros(len(codes), dtype=bool)
+    for lo, hi in CJK_RANGES:
+        cjk |= (codes >= lo) & (codes <= hi)
+    # a CJK character is a word of its own, and so ends the word before it
+    prev = np.concatenate([[False], word[:-1] & ~cjk[:-1]]) & ~cjk
+    nxt = np.concatenate([word[1:] & ~cjk[1:], [False]]) & ~cjk
     w_start = np.flatnonzero(word & ~prev)
     w_end = np.flatnonzero(word & ~nxt) + 1
     w_len = w_end - w_start
+    w_weight = np.where(cjk[w_start], CJK_WORD, 1.0)
     w_line = np.searchsorted(starts, w_start, side="right") - 1
     alpha_w = _segment_sums(word & ~cls["isalpha"], w_start, w_end) == 0
     upper_chars = _segment_sums(cls["isupper"], w_start, w_end)
     lower_chars = _segment_sums(cls["islower"], w_start, w_end)
     n = len(starts)
 
-    def per_line(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(w_line, weights=weights.astype(float), minlength=n)
+    def per_line(flags: np.ndarray) -> np.ndarray:
+        return np.bincount(w_line, weights=flags * w_weight, minlength=n)
 
     return {
         "chars": lengths.astype(float),
         "words": per_line(np.ones(len(w_start))),
         "alpha_words": per_line(alpha_w),
         "capitalised": per_line(alpha_w & cls["isupper"][w_start]),
-        "short": per_line(alpha_w & (w_len <= 3)),
+        # about half the words of prose are short function words; a CJK character cannot tell, so counts half
+        "short": per_line(np.where(cjk[w_start], 0.5 * alpha_w, alpha_w & (w_len <= 3))),
         "all_caps": per_line(alpha_w & (w_len > 1) & (upper_chars > 0) & (lower_chars == 0)),
         "digits": _segment_sums(cls["isdigit"], starts, ends),
         "symbols": _segment_sums(~cls["isalnum"] & ~cls["isspace"], starts, ends),
-        "commas": _segment_sums((codes == 44) | (codes == 59), starts, ends),
+        "commas": _segment_sums(np.isin(codes, COMMAS), starts, ends),
     }
 
 

@@ -1,5 +1,5 @@
-"""The trained line classifier: a boilerplate lexicon and two small MLPs (page features, then neighbourhood),
-run in NumPy.
+"""The trained line classifier: a boilerplate lexicon and two stages of small MLPs (page features, then
+neighbourhood), run in NumPy.
 
 Weights are produced by scripts/train_cleaner.py and shipped in newsweave/data/: the MLPs as JSON
 (cleaner.json), the lexicon as compressed arrays (cleaner_lexicon.npz).
@@ -31,6 +31,17 @@ class MLP:
         return 1.0 / (1.0 + np.exp(-np.clip(z.ravel(), -30, 30)))
 
 
+class Ensemble:
+    """MLPs trained alike from different random starts; their mean probability moves less with the seed of any
+    one of them, so a line near the threshold does not flip between trainings."""
+
+    def __init__(self, specs: dict | list[dict]):
+        self.members = [MLP(spec) for spec in (specs if isinstance(specs, list) else [specs])]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([m.predict(x) for m in self.members], axis=0)
+
+
 def page_features(lines: list[Line] | Pages, lexicon: Lexicon) -> np.ndarray:
     """What the first MLP sees: the layout and page-vocabulary features, then the lexicon score."""
     words = page_words(lines)
@@ -39,8 +50,8 @@ def page_features(lines: list[Line] | Pages, lexicon: Lexicon) -> np.ndarray:
 
 class LineClassifier:
     def __init__(self, spec: dict, lexicon: Lexicon):
-        self.first = MLP(spec["first"])
-        self.second = MLP(spec["second"])
+        self.first = Ensemble(spec["first"])
+        self.second = Ensemble(spec["second"])
         self.lexicon = lexicon
         self.meta = spec.get("meta", {})
 

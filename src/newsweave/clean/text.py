@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsweave.clean import meta
-from newsweave.clean.lines import Line, split_lines
+from newsweave.clean.lines import Line, count_words, split_lines
 from newsweave.clean.model import LineClassifier, default_classifier
 
 WORDS = re.compile(r"\w+")
@@ -27,20 +27,20 @@ class CleanResult:
     kept: list[tuple[int, int]] = field(default_factory=list)  # spans of the raw page kept, in order
 
 
-SENTENCE_END = tuple(".!?…\"”»’")
+SENTENCE_END = tuple(".!?…\"”»’。！？」』")
 
 
 def _is_body(line: Line) -> bool:
-    return len(WORDS.findall(line.text)) >= 12 and line.text.endswith(SENTENCE_END)
+    return count_words(line.text) >= 12 and line.text.endswith(SENTENCE_END)
 
 
 def _is_dateline(text: str) -> bool:
     found = meta.find_date(text)
-    return bool(found) and len(WORDS.findall(text)) <= 10 and not text.endswith(SENTENCE_END)
+    return bool(found) and count_words(text) <= 10 and not text.endswith(SENTENCE_END)
 
 
 def _title_score(line: Line, repeats: int) -> float:
-    n = len(WORDS.findall(line.text))
+    n = count_words(line.text)
     if not 3 <= n <= 30 or line.text.endswith((".", ":", ",")) or meta.find_date(line.text):
         return 0.0
     if re.search(r"\w{2}[.!?][\"”’)]?\s+\S", line.text):
@@ -81,7 +81,7 @@ class TextCleaner:
                 keep = [p >= self.threshold and ln.text not in drop_lines for p, ln in zip(probs[i], lines)]
                 if not any(keep):
                     # An input is an article: rather than lose it whole, keep its long prose lines.
-                    keep = [len(WORDS.findall(ln.text)) >= LONG_PROSE and ln.text not in drop_lines for ln in lines]
+                    keep = [count_words(ln.text) >= LONG_PROSE and ln.text not in drop_lines for ln in lines]
             out.append(self.assemble_lines(lines, keep))
         return out
 
