@@ -7,10 +7,11 @@ import pytest
 
 from newsweave.clean import TextCleaner, clean_html, lexicon
 from newsweave.clean import text as text_module
-from newsweave.clean.lines import CJK_RANGES, Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
+from newsweave.clean.lines import Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
 from newsweave.clean.model import default_classifier
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
 from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
+from newsweave.tokens import CJK_RANGES
 
 BODY = ("The regional council voted on Tuesday to close two rural schools, citing falling enrolment and rising "
         "repair costs across the district.\n"

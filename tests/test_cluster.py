@@ -1,7 +1,9 @@
 """Stories: one event per story, two events of one kind apart, incremental joining, scored on ECB+."""
 import json
+from collections import Counter
 
 from newsweave import Newsweave
+from newsweave.cluster.features import word_tokens
 from newsweave.evaluate.clustering import score
 
 
@@ -234,3 +236,17 @@ def test_partial_reposts_of_one_text_do_not_split_an_event_by_text(data_dir, tmp
         main = max(set(members), key=members.count)
         assert members.count(main) >= 0.8 * len(members), (event, members)
         assert [s for d, s in story_of.items() if event_of[d] != event].count(main) <= 3
+
+
+def test_chinese_and_japanese_text_gives_comparable_terms(data_dir):
+    """Two halves of one article share terms, and share fewer with another article; read as `\\w+`, a Chinese
+    clause would be a single term and the halves would share none."""
+    def cosine(a: Counter, b: Counter) -> float:
+        return sum(a[k] * b[k] for k in a) / (sum(v * v for v in a.values()) * sum(v * v for v in b.values())) ** 0.5
+
+    pages = [(data_dir / "extraction-dev" / "page-text" / f"{p}.txt").read_text() for p in ("t0060", "t0136", "t0983")]
+    halves = [(Counter(word_tokens(t[: len(t) // 2])), Counter(word_tokens(t[len(t) // 2 :]))) for t in pages]
+    for i, (first, second) in enumerate(halves):
+        same = cosine(first, second)
+        assert same > 0.2
+        assert all(same > 2 * cosine(first, other[1]) for j, other in enumerate(halves) if j != i)

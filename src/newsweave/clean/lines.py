@@ -12,25 +12,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsweave.tokens import CJK_RANGES, CJK_WORD, TOKEN
+
 TERMINAL = tuple(".!?…\"”»’'。！？」』")
 BULLETS = ("* ", "+ ", "- ", "• ", "o ", "· ", "| ", "> ", "» ", "› ", "– ", "— ")
 LIST_MARKS = ("* ", "- ", "• ")  # how a page rendered to text marks list items
-WORD = re.compile(r"\w+", re.UNICODE)
 URLISH = re.compile(r"https?://|www\.|(?<=\S)@\S+\.\w+|\.com\b|\.org\b")  # e-mail: x@host.tld
 DATEISH = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?[^\S\n]+[A-ZÀ-Ý\"“]|[。！？][」』”]?(?=[^\s」』”])")  # never across a line break
-# Chinese and Japanese script: written without spaces, so each character counts as half a word
-CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES) + "]")
-CJK_WORD = 0.5
 COMMAS = np.array([ord(c) for c in ",;，、；"])
-TOKEN = re.compile(r"[^\W" + CJK.pattern[1:-1] + r"]+|" + CJK.pattern)  # words, and CJK characters one by one
-
-
-def count_words(text: str) -> float:
-    """Words in a line, with Chinese and Japanese characters counted as half a word each."""
-    cjk = len(CJK.findall(text))
-    return len(WORD.findall(CJK.sub(" ", text) if cjk else text)) + CJK_WORD * cjk
 
 
 @dataclass

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsweave.clean import meta
-from newsweave.clean.lines import Line, count_words, split_lines
+from newsweave.clean.lines import Line, split_lines
 from newsweave.clean.model import LineClassifier, default_classifier
+from newsweave.tokens import count_words
 
 WORDS = re.compile(r"\w+")
 BATCH_CHARS = 1_000_000  # pages classified together hold at most about this many characters

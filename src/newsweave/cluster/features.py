@@ -1,7 +1,8 @@
 """Term features for story clustering, hashed so that vectors computed in different runs line up.
 
 Two views of an article: its content words, and its "anchors": capitalised names inside sentences, years
-and numbers. Two events of one kind (two earthquakes) share content words but rarely anchors.
+and numbers. Two events of one kind (two earthquakes) share content words but rarely anchors. Chinese and
+Japanese runs, which have no spaces and no capitals, give character pairs as content words instead.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from newsweave.tokens import CJK, CJK_RUN, cjk_bigrams
 
 DIM = 1 << 20
 TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -26,11 +29,16 @@ def _hash(token: str) -> int:
 
 
 def word_tokens(text: str) -> list[str]:
+    pairs = []
+    if CJK.search(text):
+        pairs, text = cjk_bigrams(text), CJK_RUN.sub(" ", text)
     return [w for w in (t.lower().strip("'’-") for t in TOKEN.findall(text)) if len(w) > 1 and w not in STOP
-            and not w.isdigit()]
+            and not w.isdigit()] + pairs
 
 
 def anchor_tokens(text: str) -> list[str]:
+    if CJK.search(text):  # numbers and Latin names inside CJK text stand apart from the characters around them
+        text = CJK_RUN.sub(" ", text)
     out = []
     for sentence in SENTENCE.split(text):
         toks = TOKEN.findall(sentence)

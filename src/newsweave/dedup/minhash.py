@@ -1,14 +1,14 @@
-"""Vectorised NumPy MinHash over word shingles. Hashes are stable across processes (crc32, fixed seeds),
-so signatures stored in one run compare with those computed in the next."""
+"""Vectorised NumPy MinHash over word shingles (Chinese and Japanese: character shingles). Hashes are stable
+across processes (crc32, fixed seeds), so signatures stored in one run compare with those computed in the next."""
 from __future__ import annotations
 
-import re
 import zlib
 from functools import lru_cache
 
 import numpy as np
 
-WORD = re.compile(r"\w+", re.UNICODE)
+from newsweave.tokens import units
+
 PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
 SHIFT = np.uint64(61)
@@ -19,13 +19,9 @@ def token_hash(token: str) -> int:
     return zlib.crc32(token.encode())
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
 def shingle_hashes(text: str, size: int) -> np.ndarray:
     """32-bit hashes of the word `size`-grams of `text` (unique)."""
-    toks = words(text)
+    toks = units(text)
     if not toks:
         return np.zeros(0, dtype=np.uint64)
     h = np.fromiter(map(token_hash, toks), dtype=np.uint64, count=len(toks))
