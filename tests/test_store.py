@@ -1,4 +1,5 @@
 """The store: migrations and the full-text index, which is filled after articles are stored."""
+import re
 import sqlite3
 
 import pytest
@@ -87,3 +88,17 @@ def test_a_failing_caller_gets_its_error_and_indexing_resumes_later(db):
     before = indexed(store)
     assert store.index_text() == 6 - before and indexed(store) == 6 and integrity_ok(store)
     store.close()
+
+
+def test_search_finds_chinese_and_japanese_words_inside_a_sentence(data_dir, db):
+    """Written without spaces, a whole Chinese clause is one FTS5 token; a two-character word in it is found."""
+    pages = data_dir / "extraction-dev" / "page-text"
+    with Newsweave(db) as nw:
+        nw.ingest([pages / "t0136.txt", pages / "t0983.txt"])
+        (chinese,) = [a for a in nw.articles() if a.source.endswith("t0136.txt")]
+        word = "歌手"  # "singer", only ever inside longer runs of characters in that article
+        assert word in chinese.text and re.search(f"(?<![\u4e00-\u9fff]){word}(?![\u4e00-\u9fff])", chinese.text) is None
+        assert nw.store.search_stories(word) == {chinese.story_id}
+        assert nw.store.search_stories(f"Tanya {word}") == {chinese.story_id}  # a word and a run together
+        assert nw.store.search_stories(f"Kursk {word}") == set()
+        assert nw.store.search_stories("平壤") == set()

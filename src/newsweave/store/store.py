@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from newsweave.records import Article, CopyLink, Story
 from newsweave.store.schema import MIGRATIONS
+from newsweave.tokens import CJK_RUN, WORD
 
 ARTICLE_COLUMNS = (
     "id", "source", "kind", "raw", "text", "title", "url", "outlet", "author", "published",
@@ -272,15 +272,22 @@ class Store:
             raise failure[0]
 
     def search_stories(self, query: str) -> set[int]:
-        """Stories with an article whose title or text matches every word of `query` (SQLite FTS5)."""
-        words = [w for w in re.findall(r"\w+", query)]
-        if not words:
+        """Stories with an article whose title or text matches every word of `query` (SQLite FTS5). FTS5 reads
+        a run of Chinese or Japanese characters up to the next punctuation as one token, so those parts of
+        the query are matched as substrings instead, among the articles the words leave."""
+        runs = CJK_RUN.findall(query)
+        words = WORD.findall(CJK_RUN.sub(" ", query))
+        if not words and not runs:
             return set(self.story_ids())
-        match = " ".join('"' + w.replace('"', "") + '"' for w in words)  # quoted: never FTS syntax
-        rows = self.db.execute(
-            "SELECT DISTINCT a.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
-            "WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL", (match,))
-        return {r[0] for r in rows}
+        sql, params = "SELECT DISTINCT a.story_id FROM articles a WHERE a.story_id IS NOT NULL", []
+        if words:
+            sql = ("SELECT DISTINCT a.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                   "WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL")
+            params.append(" ".join('"' + w.replace('"', "") + '"' for w in words))  # quoted: never FTS syntax
+        for run in runs:
+            sql += " AND (instr(a.text, ?) > 0 OR instr(coalesce(a.title, ''), ?) > 0)"
+            params += [run, run]
+        return {r[0] for r in self.db.execute(sql, params)}
 
     def conflict_counts(self) -> dict[int, int]:
         """story id -> conflicts in its cached dossier (stories never looked at are missing)."""
