@@ -1,15 +1,21 @@
 """The store: migrations and the full-text index, which is filled after articles are stored."""
 import re
 import sqlite3
+import zlib
 
+import numpy as np
 import pytest
 
 from newsweave import Newsweave
+from newsweave.cluster import DocumentFrequencies, count_matrix
+from newsweave.cluster.features import pack
+from newsweave.dedup.minhash import MinHasher
 from newsweave.options import Options
 from newsweave.prepare import Preparer
 from newsweave.records import RawDocument
 from newsweave.store import Store
 from newsweave.store.schema import MIGRATIONS
+from newsweave.upgrade import refresh_features
 
 BODY = ("Flood waters rose across the lowland villages of Veldmark on Tuesday after three days of rain, "
         "and rescue crews moved two hundred families to schools on higher ground.")
@@ -102,3 +108,35 @@ def test_search_finds_chinese_and_japanese_words_inside_a_sentence(data_dir, db)
         assert nw.store.search_stories(f"Tanya {word}") == {chinese.story_id}  # a word and a run together
         assert nw.store.search_stories(f"Kursk {word}") == set()
         assert nw.store.search_stories("平壤") == set()
+
+
+def _as_older_version_stored(store: Store, article_ids: list[str]) -> None:
+    """Rewrite these articles' features as a version that read a Chinese clause as one word would have."""
+    df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
+    now = store.features(article_ids)
+    df.remove(count_matrix([now[i][1] for i in article_ids]), count_matrix([now[i][2] for i in article_ids]))
+    hasher, rows = MinHasher(), []
+    for article_id in article_ids:
+        text = store.article(article_id).text
+        clauses = re.findall(r"\w+", text.lower())
+        rows.append((hasher.signature_of(np.unique([zlib.crc32(c.encode()) for c in clauses]).astype(np.uint64))
+                     .tobytes(), pack(clauses), pack([c for c in clauses if c[0].isdigit()]), article_id))
+    df.add(count_matrix([r[1] for r in rows]), count_matrix([r[2] for r in rows]))
+    store.replace_features(rows, df.to_blobs())
+    store.db.execute("DELETE FROM blobs WHERE name='features_version'")
+
+
+def test_a_store_from_an_older_version_gets_chinese_features_recomputed_once(data_dir, seeds, db):
+    pages = data_dir / "extraction-dev" / "page-text"
+    with Newsweave(db) as nw:
+        nw.ingest([pages / "t0060.txt", pages / "t0983.txt", seeds / "002.txt"])
+        fresh = nw.store.features()
+        fresh_df = [nw.store.blob(n) for n in ("df_words", "df_anchors", "df_n")]
+        cjk = [a.id for a in nw.articles() if "page-text" in a.source]
+        _as_older_version_stored(nw.store, cjk)
+        assert all(nw.store.features()[i] != fresh[i] for i in cjk)
+
+        assert refresh_features(nw.store, nw.options) == 2
+        assert nw.store.features() == fresh  # the English article was left alone
+        assert [nw.store.blob(n) for n in ("df_words", "df_anchors", "df_n")] == fresh_df
+        assert refresh_features(nw.store, nw.options) == 0  # once per store

@@ -17,6 +17,7 @@ from newsweave.options import Options
 from newsweave.pipeline import IngestReport, Progress, ingest, place_pending
 from newsweave.records import Article, CopyLink, Story
 from newsweave.store import Store
+from newsweave.upgrade import refresh_features
 
 DEFAULT_DB = "newsweave.db"
 
@@ -46,6 +47,7 @@ class Newsweave:
 
     def resume(self) -> None:
         """Place (and index for search) articles left so by an interrupted ingest."""
+        refresh_features(self.store, self.options)
         with self.store.indexing_text():
             place_pending(self.store, self.options)
 

@@ -19,6 +19,7 @@ from newsweave.options import Options
 from newsweave.prepare import PreparePool
 from newsweave.records import Article, InputError, RawDocument
 from newsweave.store import Store
+from newsweave.upgrade import refresh_features
 
 SHINGLES_KEPT = 8_000_000  # 64 MB of shingle hashes handed from the workers to the containment check
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
@@ -43,6 +44,7 @@ class IngestReport:
 def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = None,
            progress: Progress | None = None) -> IngestReport:
     options = options or Options()
+    refresh_features(store, options)  # a store from an older version first, so old and new compare alike
     report = IngestReport()
     cleaner = Cleaner(options)
     preparer = PreparePool(options)

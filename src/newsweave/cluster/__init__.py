@@ -85,6 +85,14 @@ class DocumentFrequencies:
         np.add.at(self.anchors, anchors.indices, 1)
         self.n += words.shape[0]
 
+    def remove(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
+        """Take back rows counted by `add` (their features are being replaced)."""
+        np.subtract.at(self.words, words.indices, 1)
+        np.subtract.at(self.anchors, anchors.indices, 1)
+        np.maximum(self.words, 0, out=self.words)  # never below zero, even if those rows were never counted
+        np.maximum(self.anchors, 0, out=self.anchors)
+        self.n = max(self.n - words.shape[0], 0)
+
     def weigh(self, counts: sp.csr_matrix, view: str) -> sp.csr_matrix:
         df = self.words if view == "words" else self.anchors
         x = counts.copy().astype(np.float32)

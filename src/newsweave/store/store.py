@@ -121,6 +121,13 @@ class Store:
                 out[r[0]] = (r[1], r[2], r[3])
         return out
 
+    def replace_features(self, rows: list[tuple[bytes, bytes, bytes, str]], blobs: dict[str, bytes]) -> None:
+        """(minhash, words, entities, article id) rows recomputed, and the shared arrays they move, at once."""
+        with self.transaction() as db:
+            db.executemany("UPDATE article_features SET minhash=?, words=?, entities=? WHERE article_id=?", rows)
+            for name, value in blobs.items():
+                db.execute("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", (name, value))
+
     def text_hashes(self) -> dict[str, str]:
         """text hash -> id of the first article (in ingest order) with that cleaned text."""
         out: dict[str, str] = {}
