@@ -1,5 +1,5 @@
 """Words across scripts. Chinese and Japanese are written without spaces, so `\\w+` reads a whole clause as one
-word; every stage that counts or compares words splits those scripts into characters instead."""
+word; the cleaner, copy detection, story features and search split those scripts into characters instead."""
 from __future__ import annotations
 
 import re
