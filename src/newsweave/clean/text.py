@@ -9,9 +9,8 @@ import numpy as np
 from newsweave.clean import meta
 from newsweave.clean.lines import Line, split_lines
 from newsweave.clean.model import LineClassifier, default_classifier
-from newsweave.tokens import count_words
+from newsweave.tokens import WORD, count_words
 
-WORDS = re.compile(r"\w+")
 BATCH_CHARS = 1_000_000  # pages classified together hold at most about this many characters
 LONG_PROSE = 30  # words: a line this long is prose, not navigation
 
@@ -127,7 +126,7 @@ class TextCleaner:
             if i < first_body and _is_dateline(ln.text):
                 continue  # a bare date or timestamp above the body is metadata, already read
             origin = meta.credit_from_line(ln.text)
-            if origin and len(WORDS.findall(origin)) <= 8:
+            if origin and len(WORD.findall(origin)) <= 8:
                 result.credited_origin = result.credited_origin or origin
                 result.credit_line = result.credit_line or ln.text
                 continue

@@ -125,8 +125,7 @@ class Store:
         """(minhash, words, entities, article id) rows recomputed, and the shared arrays they move, at once."""
         with self.transaction() as db:
             db.executemany("UPDATE article_features SET minhash=?, words=?, entities=? WHERE article_id=?", rows)
-            for name, value in blobs.items():
-                db.execute("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", (name, value))
+            self._put_blobs(db, blobs)
 
     def text_hashes(self) -> dict[str, str]:
         """text hash -> id of the first article (in ingest order) with that cleaned text."""
@@ -136,6 +135,10 @@ class Store:
         return out
 
     # -- blobs (document frequencies and other shared arrays) --------------------------------------
+    @staticmethod
+    def _put_blobs(db: sqlite3.Connection, blobs: dict[str, bytes]) -> None:
+        db.executemany("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", blobs.items())
+
     def blob(self, name: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM blobs WHERE name=?", (name,)).fetchone()
         return row[0] if row else None
@@ -189,8 +192,7 @@ class Store:
             for sid in removed or ():
                 db.execute("DELETE FROM dossiers WHERE story_id=?", (sid,))
                 db.execute("DELETE FROM stories WHERE id=?", (sid,))
-            for name, value in blobs.items():
-                db.execute("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", (name, value))
+            self._put_blobs(db, blobs)
             for sid in touched:
                 db.execute("UPDATE stories SET updated_at=datetime('now') WHERE id=?", (sid,))
         return real
