@@ -12,6 +12,7 @@ import re
 from text_to_num import text2num
 
 from newsweave.facts.nlp import text_of
+from newsweave.facts.roles import KEPT, RoleModel, features
 from newsweave.records import QuantityMention
 
 _UNITS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -208,15 +209,28 @@ def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
                    and t.i not in skip and abs(t.i - center) <= radius})
 
 
-def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[QuantityMention]:
-    """Quantities in a parsed article. `date_spans` are character spans already read as dates (their numbers
-    are days of the month or years, not counts)."""
-    text = text_of(doc)
-    out = []
+def number_matches(text: str, date_spans: list[tuple[int, int]] = ()):
+    """Every written figure outside the date spans: (match, start, end of the figure itself)."""
     for m in PATTERN.finditer(text):
-        start, end = m.span()
-        if any(s <= m.start("a" if m.group("a") else "vague") < e for s, e in date_spans):
+        key = "a" if m.group("a") else "vague"
+        if any(s <= m.start(key) < e for s, e in date_spans):
             continue
+        yield m, m.start(key), (m.end("b") if m.group("b") else m.end(key))
+
+
+def extract_quantities(doc, date_spans: list[tuple[int, int]] = (), roles=None) -> list[QuantityMention]:
+    """Quantities in a parsed article. `date_spans` are character spans already read as dates (their numbers
+    are days of the month or years, not counts). Each figure first gets a role (newsweave.facts.roles):
+    only counts and measures go on."""
+    text = text_of(doc)
+    found = list(number_matches(text, date_spans))
+    model = roles or RoleModel.shipped()
+    predicted = model.predict([features(doc, text, a, b) for _, a, b in found])
+    out = []
+    for (m, _, _), (role, _) in zip(found, predicted):
+        if role not in KEPT:
+            continue
+        start, end = m.span()
         if m.group("vague"):
             low, high = VAGUE[m.group("vague").lower()]
             qualifier = "vague"
