@@ -91,8 +91,8 @@ def weak_role(doc, text: str, start: int, end: int, ages: set[str]) -> str | Non
         return "score"
     if re.match(r"\s*(?:people|residents|students|inhabitants)\s+(?:are\s+|were\s+|have\s+)?(?:live|lived|living|"
                 r"enrolled|reside\w*)\b", a) or re.search(r"\b(?:town|city|village|community|county|population|suburb|country|nation|enrollment|"
-                 r"school|district|home to|capacity|crowd)\s+of\s+(?:about |some |nearly |roughly |more than |"
-                 r"over |around |almost )?$", b) or re.match(r"\s*(?:residents|inhabitants)\b", a) and \
+                 r"school|district|home to|capacity|crowd)\s+of(?:\s+(?:about|some|nearly|roughly|more than|"
+                 r"over|around|almost))?$", b) or re.match(r"\s*(?:residents|inhabitants)\b", a) and \
             re.search(r"\b(?:town|city|village|population|home)\b", b):
         return "size"
     if re.match(rf"\s*-?(?:{UNITS})\b", a):

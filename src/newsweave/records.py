@@ -133,6 +133,7 @@ class QuantityMention:
     noun: str | None  # the surface noun phrase it counts ("North Korean troops")
     context: list[str]  # content-word lemmas around it: what the figure is about
     who: str | None = None  # for counts of people, a specific group ("child", "fighter"); None when general
+    implicit: bool = False  # counted from the words, with no figure written ("a man was killed": 1 killed)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from newsweave.records import ArticleFacts
 
 __all__ = ["Source", "build_dossier"]
 
-STATUS_ORDER = {"conflict": 0, "range": 1, "agreed": 2, "single": 3}
+STATUS_ORDER = {"conflict": 0, "updated": 1, "range": 2, "agreed": 3, "single": 4}
 
 
 def build_dossier(sources: dict[str, Source], facts: list[ArticleFacts]) -> dict:
@@ -24,7 +24,7 @@ def build_dossier(sources: dict[str, Source], facts: list[ArticleFacts]) -> dict
     quotes, said = quote_facts(sources, facts)
     timeline, dated = timeline_facts(sources, facts, texts)
     all_facts = quantity_facts(sources, facts) + said + dated + entity_facts(sources, facts)
-    all_facts.sort(key=lambda f: (STATUS_ORDER[f["status"]], -len(f["sources"]), f["kind"]))
+    all_facts.sort(key=lambda f: (STATUS_ORDER[f["status"]], not f.get("key"), -len(f["sources"]), f["kind"]))
     for n, fact in enumerate(all_facts, 1):
         fact["id"] = f"f{n}"
     return {"facts": all_facts, "quotes": quotes, "timeline": timeline, "summary": summarise(sources, facts),

@@ -10,6 +10,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from newsweave.align.groups import constrained_groups, context_similarity
+from newsweave.align.key_figures import key_figures
 from newsweave.align.rules import codes, no_shared, same_fact_allowed
 from newsweave.align.source import Source, sources_label
 from newsweave.facts.entities import similar_name
@@ -160,7 +161,27 @@ def _fmt(v: float) -> str:
 
 
 def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
-    items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted]
+    """The key figures of the story (one per source and outcome, see newsweave.align.key_figures), then
+    every other figure grouped across sources. A source's repeats of its own key figure are not grouped
+    again, and counts without a written figure ("a man was killed") only ever serve as key figures."""
+    by_id = {f.article_id: f for f in facts}
+    texts = {aid: src.article.text for aid, src in sources.items()}
+    outcome_items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted in OUTCOMES]
+    excluded: dict[str, set[int]] = {}
+    if outcome_items:
+        places, _ = _anchors(outcome_items, by_id)
+        for (aid, q), off in zip(outcome_items, _elsewhere(places, facts, texts)):
+            if off:
+                excluded.setdefault(aid, set()).add(q.start)
+    keys, used = key_figures(sources, facts, excluded)
+    said = {(aid, q.counted, tuple(q.values)) for f in facts for q in f.quantities
+            for aid in [f.article_id] if (aid, q.start) in used}
+    items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted and not q.implicit
+             and (f.article_id, q.start) not in used and (f.article_id, q.counted, tuple(q.values)) not in said]
+    return keys + _grouped_facts(sources, facts, items)
+
+
+def _grouped_facts(sources: dict[str, Source], facts: list[ArticleFacts], items: list) -> list[dict]:
     if not items:
         return []
     context = context_similarity([q.context for _, q in items])
@@ -242,7 +263,7 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
         nouns = [q.noun for _, q in members if q.noun]
         label = counted if counted in ("killed", "wounded", "killed or wounded") else (nouns[0] if nouns else counted)
         if counted == "day":
-            label = "duration in days"
+            label = "duration"
         shown = sorted(variants.values(), key=lambda v: (-len(v["article_ids"]), v["low"]))
         out.append({"kind": "quantity", "counted": counted, "status": status, "rule": rule,
                     "statement": f"{label}: " + " / ".join(v["text"] for v in shown),

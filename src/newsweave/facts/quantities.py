@@ -13,6 +13,7 @@ from text_to_num import text2num
 
 from newsweave.facts.nlp import text_of
 from newsweave.facts.roles import KEPT, RoleModel, features
+from newsweave.facts.victims import implicit_counts
 from newsweave.records import QuantityMention
 
 _UNITS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -184,7 +185,7 @@ def _is_part(doc, span) -> bool:
             break
     if after[:2] in (["of", "them"], ["of", "whom"]):
         return True
-    if after[:1] == ["of"] and any(a in OF_THE_DEAD for a in after[1:4]):
+    if after[:1] == ["of"] and after[1:2] in (["the"], ["those"]) and any(a in OF_THE_DEAD for a in after[2:4]):
         return True  # "five of the dead were children", "three of those killed"
     # "four children were among the dead", "three children were among at least 19 killed"
     return any(a == "among" and b != "them" for a, b in zip(after[:4], after[1:5]))
@@ -300,10 +301,26 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = (), roles=None) 
             counted += " (among them)"  # "40 were killed ... 24 other people were killed": not a toll of its own
         values = [v * value_scale for v in values]
         low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
+        vqual = QUALIFIERS.get((m.group("vqual") or "").lower())
+        if qualifier == "vague" and vqual in ("at least", "over"):
+            high = math.inf  # "at least hundreds": no upper bound
+        elif qualifier == "vague" and vqual in ("up to", "less than"):
+            low = 0.0
         skip = {t.i for t in span} | ({head.i} if head is not None else set())  # the figure and its unit
+        shown_end = span.end_char
+        if counted == "day" and head is not None and head.i > last.i:
+            shown_end = head.idx + len(head)  # "less than three months": the unit belongs to the figure shown
         out.append(QuantityMention(
-            start=span.start_char, end=span.end_char, text=span.text, low=low, high=high,
+            start=span.start_char, end=shown_end, text=text[span.start_char:shown_end], low=low, high=high,
             value=sum(values) / len(values), values=values, qualifier=qualifier, counted=counted, noun=noun,
             context=_context(sent, skip, last.i), who=who,
         ))
+    for q in implicit_counts(doc, text, _context):
+        if any(e.start < q.end and q.start < e.end for e in out):
+            continue  # the phrase holds a figure already read
+        sent = doc.char_span(q.start, q.end, alignment_mode="expand").sent
+        if CUMULATIVE.search(sent.text):
+            q.counted += " (over a period)"
+        out.append(q)
+    out.sort(key=lambda q: q.start)
     return out

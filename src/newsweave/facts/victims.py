@@ -1,0 +1,136 @@
+"""Counts that are written without a number: "a 7-year-old boy was shot and killed" is one killed, "a man and
+his son were killed" two, "no one was hurt" none.
+
+The parse gives each outcome word (kill, die, dead, shoot, wound, injure, hurt) the people it happened to: the
+passive subject ("a boy was killed"), the object ("killed a man"), the subject of "died" or "is dead". That
+noun phrase is counted when its size is plain: one person ("a man", "the teen", "Amari Brown", "he"),
+several joined by "and" (each counted), "both" (two) or nobody ("no one", "nobody"). Phrases holding a
+figure of their own are left to the number reader; plurals without a figure ("people") are not counted.
+"""
+from __future__ import annotations
+
+import re
+
+from newsweave.records import QuantityMention
+
+KILL = {"kill", "murder", "slay", "execute", "die", "dead", "assassinate"}
+WOUND = {"wound", "injure", "hurt"}
+SHOOT = {"shoot", "gun", "stab"}
+SURVIVED = re.compile(r"\b(?:survived?|hospitali[sz]ed|stable condition|critical condition|serious condition|"
+                      r"non-life-threatening|expected to (?:survive|recover)|treated (?:for|at)|released from|"
+                      r"recovering)\b", re.IGNORECASE)
+FATAL = re.compile(r"\b(?:fatally|to death|dead|killed|killing|died|dies|deadly|fatal)\b", re.IGNORECASE)
+PERSON_WORDS = {
+    "man", "woman", "boy", "girl", "child", "kid", "teen", "teenager", "person", "victim", "officer", "student",
+    "son", "daughter", "mother", "father", "brother", "sister", "husband", "wife", "friend", "neighbor",
+    "neighbour", "suspect", "gunman", "driver", "baby", "toddler", "infant", "resident", "worker", "clerk",
+    "cousin", "grandmother", "grandfather", "grandson", "granddaughter", "uncle", "aunt", "nephew", "niece",
+    "deputy", "trooper", "soldier", "civilian", "guard", "employee", "owner", "customer", "passenger",
+    "pedestrian", "bystander", "youth", "juvenile", "male", "female", "adult", "teacher", "pastor", "rapper",
+    "fighter", "militant", "journalist", "doctor", "nurse", "patient", "prisoner", "inmate", "policeman",
+    "sheriff", "boyfriend", "girlfriend", "fiance", "fiancé", "stepfather", "stepson", "sibling", "shooter",
+    "homeowner", "roommate", "classmate", "sophomore", "freshman", "junior", "senior", "mom", "dad", "one",
+}
+PRONOUNS = {"he": 1, "she": 1, "him": 1, "her": 1, "himself": 1, "herself": 1}
+NOBODY = {"nobody", "noone"}
+
+
+def _people(np) -> int | None:
+    """How many people a noun phrase names, or None when it does not say plainly."""
+    low = np.lower_
+    if low in PRONOUNS:
+        return PRONOUNS[low]
+    if low in NOBODY or (low in ("one", "body") and any(c.lower_ == "no" for c in np.children)):
+        return 0
+    if low == "both":
+        return 2
+    conjuncts = [c for c in np.children if c.dep_ == "conj"]
+    if conjuncts:
+        parts = [_one(np)] + [_people(c) for c in conjuncts]
+        return None if any(p is None for p in parts) else sum(parts)
+    return _one(np)
+
+
+def _one(np) -> int | None:
+    """1 for a singular phrase naming a person ("a man", "the 7-year-old", "Amari Brown"), else None."""
+    if any(c.dep_ in ("nummod", "quantmod") for c in np.children):
+        return None  # a figure of its own: the number reader counts it
+    low = np.lower_
+    if low in PRONOUNS:
+        return 1
+    if np.tag_ in ("NNS", "NNPS"):
+        return None
+    if np.ent_type_ == "PERSON" or np.pos_ == "PROPN" and np.ent_type_ in ("", "PERSON"):
+        return 1 if np.ent_type_ == "PERSON" else None
+    if np.pos_ == "NOUN" and (np.lemma_.lower() in PERSON_WORDS or re.search(r"-old$", low)):
+        if low == "one" and not any(c.dep_ in ("det", "amod") for c in np.children):
+            return None
+        return 1
+    return None
+
+
+def _outcome(verb, sentence: str) -> str | None:
+    lemma = verb.lemma_.lower()
+    if lemma in KILL:
+        return "killed"
+    if lemma in WOUND:
+        return "wounded"
+    if lemma in SHOOT:
+        around = " ".join(t.lower_ for t in verb.subtree) + " " + " ".join(
+            t.lower_ for t in verb.children if t.dep_ in ("advmod", "acomp", "oprd", "xcomp"))
+        if FATAL.search(around) or any(c.dep_ == "conj" and c.lemma_.lower() in KILL for c in verb.children):
+            return "killed"
+        if any(c.dep_ == "conj" and c.lemma_.lower() in WOUND for c in verb.children):
+            return "wounded"
+        return "wounded" if SURVIVED.search(sentence) and not FATAL.search(sentence) else "killed or wounded"
+    return None
+
+
+def _victims(verb) -> list:
+    """The people an outcome verb happened to."""
+    lemma = verb.lemma_.lower()
+    found = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if lemma in ("die", "dead"):
+        found += [c for c in verb.children if c.dep_ == "nsubj"]
+        if lemma == "dead" and verb.dep_ in ("acomp", "oprd") :
+            found += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    elif not found and verb.pos_ == "VERB":
+        found += [c for c in verb.children if c.dep_ == "dobj"]
+    if not found and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "ADJ"):
+        # "was shot and killed": the subject hangs on the first verb
+        found += [c for c in verb.head.children if c.dep_ in ("nsubjpass",) or
+                  c.dep_ == "nsubj" and lemma in ("die", "dead")]
+    return found
+
+
+def implicit_counts(doc, text: str, context) -> list[QuantityMention]:
+    """Counts of killed, wounded or shot people written without a figure. `context(sent, skip, center)`
+    gives a mention's context words (shared with the number reader)."""
+    out, seen = [], set()
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "ADJ") or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        if verb.lemma_.lower() not in KILL | WOUND | SHOOT:
+            continue
+        sent = verb.sent
+        outcome = _outcome(verb, sent.text)
+        if outcome is None:
+            continue
+        for np in _victims(verb):
+            n = _people(np)
+            if n is None or (np.i, outcome) in seen:
+                continue
+            if n == 0 and outcome == "killed or wounded":
+                outcome = "wounded"
+            seen.add((np.i, outcome))
+            left = min(t.i for t in np.subtree if t.i <= np.i or t.dep_ == "conj" or t.head.dep_ == "conj")
+            right = max(t.i for t in np.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "prep")
+                        or t.i <= np.i) if n != 1 else np.i
+            span = doc[left: max(right, np.i) + 1]
+            if len(span) > 12:
+                span = doc[np.i: np.i + 1]
+            out.append(QuantityMention(
+                start=span.start_char, end=span.end_char, text=span.text, low=float(n), high=float(n),
+                value=float(n), values=[float(n)], qualifier="exact", counted=outcome, noun=np.text,
+                context=context(sent, {t.i for t in span}, np.i), who=None, implicit=True))
+    return out
