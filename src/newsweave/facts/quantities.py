@@ -316,8 +316,8 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = (), roles=None) 
             context=_context(sent, skip, last.i), who=who,
         ))
     for q in implicit_counts(doc, text, _context):
-        if any(e.start < q.end and q.start < e.end for e in out):
-            continue  # the phrase holds a figure already read
+        if any(e.start < q.end and q.start < e.end and e.value >= q.value for e in out):
+            continue  # the phrase holds a figure already read ("two men"; but "a woman and two children" is 3)
         sent = doc.char_span(q.start, q.end, alignment_mode="expand").sent
         if CUMULATIVE.search(sent.text):
             q.counted += " (over a period)"

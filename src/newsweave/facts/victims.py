@@ -20,6 +20,8 @@ SURVIVED = re.compile(r"\b(?:survived?|hospitali[sz]ed|stable condition|critical
                       r"non-life-threatening|expected to (?:survive|recover)|treated (?:for|at)|released from|"
                       r"recovering)\b", re.IGNORECASE)
 FATAL = re.compile(r"\b(?:fatally|to death|dead|killed|killing|died|dies|deadly|fatal)\b", re.IGNORECASE)
+DEATHS = re.compile(r"\b(?:killed|killing|kills?|died|dies|dead|death|deadly|fatal\w*|homicide|murder\w*|"
+                    r"slain|slaying|manslaughter)\b", re.IGNORECASE)
 PERSON_WORDS = {
     "man", "woman", "boy", "girl", "child", "kid", "teen", "teenager", "person", "victim", "officer", "student",
     "son", "daughter", "mother", "father", "brother", "sister", "husband", "wife", "friend", "neighbor",
@@ -31,6 +33,7 @@ PERSON_WORDS = {
     "sheriff", "boyfriend", "girlfriend", "fiance", "fiancé", "stepfather", "stepson", "sibling", "shooter",
     "homeowner", "roommate", "classmate", "sophomore", "freshman", "junior", "senior", "mom", "dad", "one",
 }
+NOT_PEOPLE = {"GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "EVENT", "PRODUCT"}
 PRONOUNS = {"he": 1, "she": 1, "him": 1, "her": 1, "himself": 1, "herself": 1}
 NOBODY = {"nobody", "noone"}
 
@@ -46,9 +49,20 @@ def _people(np) -> int | None:
         return 2
     conjuncts = [c for c in np.children if c.dep_ == "conj"]
     if conjuncts:
-        parts = [_one(np)] + [_people(c) for c in conjuncts]
+        parts = [_one(np)] + [_people(c) or _figure(c) for c in conjuncts]
         return None if any(p is None for p in parts) else sum(parts)
     return _one(np)
+
+
+def _figure(np) -> int | None:
+    """ "two young grandchildren" inside a list of victims: the figure its phrase gives."""
+    from newsweave.facts.quantities import parse_number
+
+    nums = [c for c in np.children if c.dep_ == "nummod"]
+    if len(nums) != 1:
+        return None
+    v = parse_number(nums[0].text)
+    return int(v) if v is not None and v == int(v) and 0 < v < 1000 else None
 
 
 def _one(np) -> int | None:
@@ -60,8 +74,8 @@ def _one(np) -> int | None:
         return 1
     if np.tag_ in ("NNS", "NNPS"):
         return None
-    if np.ent_type_ == "PERSON" or np.pos_ == "PROPN" and np.ent_type_ in ("", "PERSON"):
-        return 1 if np.ent_type_ == "PERSON" else None
+    if np.ent_type_ == "PERSON" or np.pos_ == "PROPN" and np.ent_type_ not in NOT_PEOPLE and np.is_title:
+        return 1  # the one a death or a wound happened to is a person, whatever label the tagger gave the name
     if np.pos_ == "NOUN" and (np.lemma_.lower() in PERSON_WORDS or re.search(r"-old$", low)):
         if low == "one" and not any(c.dep_ in ("det", "amod") for c in np.children):
             return None
@@ -69,8 +83,17 @@ def _one(np) -> int | None:
     return None
 
 
-def _outcome(verb, sentence: str) -> str | None:
+def _outcome(verb, sentence: str, article_fatal: bool) -> str | None:
     lemma = verb.lemma_.lower()
+    if lemma in ("suffer", "sustain"):
+        harm = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in HARM_NOUNS]
+        if not harm:
+            return None
+        return "killed" if any(FATAL.search(t.lower_) for t in harm[0].subtree) else "wounded"
+    if lemma in DEATH_NOUNS:
+        return "killed"
+    if lemma == "shooting":
+        return "killed or wounded" if article_fatal else "wounded"
     if lemma in KILL:
         return "killed"
     if lemma in WOUND:
@@ -82,13 +105,35 @@ def _outcome(verb, sentence: str) -> str | None:
             return "killed"
         if any(c.dep_ == "conj" and c.lemma_.lower() in WOUND for c in verb.children):
             return "wounded"
-        return "wounded" if SURVIVED.search(sentence) and not FATAL.search(sentence) else "killed or wounded"
+        if not article_fatal or SURVIVED.search(sentence) and not FATAL.search(sentence):
+            return "wounded"  # shot, and no one in the article died
+        return "killed or wounded"
     return None
 
 
+DEATH_NOUNS = {"murder", "killing", "death", "slaying", "homicide"}
+HARM_NOUNS = {"injury", "wound", "injuries", "wounds"}
+
+
 def _victims(verb) -> list:
-    """The people an outcome verb happened to."""
+    """The people an outcome verb happened to ("who" stands for the phrase its clause hangs on)."""
+    found = [_antecedent(v, verb) for v in _arguments(verb)]
+    return [v for v in found if v is not None]
+
+
+def _antecedent(np, verb):
+    if np.lower_ in ("who", "that") and verb.dep_ == "relcl":
+        return verb.head
+    return None if np.lower_ in ("who", "that", "which") else np
+
+
+def _arguments(verb) -> list:
     lemma = verb.lemma_.lower()
+    if lemma in DEATH_NOUNS or lemma == "shooting":  # "the murder of Ibram Hanna"
+        return [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                if p.dep_ == "pobj"]
+    if lemma in ("suffer", "sustain"):  # "Velazquez suffered a minor hand injury"
+        return [c for c in verb.children if c.dep_ == "nsubj"]
     found = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if lemma in ("die", "dead"):
         found += [c for c in verb.children if c.dep_ == "nsubj"]
@@ -97,9 +142,12 @@ def _victims(verb) -> list:
     elif not found and verb.pos_ == "VERB":
         found += [c for c in verb.children if c.dep_ == "dobj"]
     if not found and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "ADJ"):
-        # "was shot and killed": the subject hangs on the first verb
+        # "was shot and killed": the subject hangs on the first verb; "shot and killed Regula": the object
         found += [c for c in verb.head.children if c.dep_ in ("nsubjpass",) or
-                  c.dep_ == "nsubj" and lemma in ("die", "dead")]
+                  c.dep_ == "nsubj" and lemma in ("die", "dead") or c.dep_ == "dobj" and verb.pos_ == "VERB"]
+    if not found and verb.pos_ == "VERB":
+        found += [d for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                  for d in c.children if d.dep_ == "dobj"]
     return found
 
 
@@ -107,13 +155,16 @@ def implicit_counts(doc, text: str, context) -> list[QuantityMention]:
     """Counts of killed, wounded or shot people written without a figure. `context(sent, skip, center)`
     gives a mention's context words (shared with the number reader)."""
     out, seen = [], set()
+    article_fatal = bool(DEATHS.search(text))
     for verb in doc:
-        if verb.pos_ not in ("VERB", "ADJ") or any(c.dep_ == "neg" for c in verb.children):
+        lemma = verb.lemma_.lower()
+        if any(c.dep_ == "neg" for c in verb.children):
             continue
-        if verb.lemma_.lower() not in KILL | WOUND | SHOOT:
+        if not (verb.pos_ in ("VERB", "ADJ") and lemma in KILL | WOUND | SHOOT | {"suffer", "sustain"} or
+                verb.pos_ == "NOUN" and lemma in DEATH_NOUNS | {"shooting"}):
             continue
         sent = verb.sent
-        outcome = _outcome(verb, sent.text)
+        outcome = _outcome(verb, sent.text, article_fatal)
         if outcome is None:
             continue
         for np in _victims(verb):
