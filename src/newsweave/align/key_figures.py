@@ -1,8 +1,9 @@
 """The story's key figures: for each outcome (killed, wounded, killed or wounded), the figure each source
 gives for the main event as a whole, and whether the sources agree.
 
-A source's figure is its headline: the first count of that outcome in its text (news puts the toll first),
-unless the text says the count rose ("rose to 126"), when the last such figure is its latest word. Counts
+A source's figure is its headline: the largest count of that outcome in its text, unless the text says the
+count rose ("rose to 126"), when the last such figure is its latest word. A count read from named victims
+("a man and his son were killed") is a floor: the report may name only some of them. Counts
 that are only part of the toll ("including six children"), running totals of a longer conflict, superseded
 tolls, vague words ("dozens") and figures for a place none of the story's articles is about never head a
 source. Copies speak with their original's voice, so each independent source gives one figure.
@@ -33,12 +34,20 @@ def _fmt(v: float) -> str:
 
 
 def headline(f: ArticleFacts, text: str, counted: str, excluded: set[int]) -> QuantityMention | None:
-    """One article's figure for an outcome: its first plain count, or its last "rose to" figure."""
+    """One article's figure for an outcome: its largest plain count, or its last "rose to" figure."""
     plain = [q for q in f.quantities if q.counted == counted and q.qualifier != "vague" and q.start not in excluded]
     if not plain:
         return None
     rose = [q for q in plain if ROSE.search(text[max(q.start - 40, 0): q.start])]
-    return rose[-1] if rose else min(plain, key=lambda q: q.start)
+    # the largest count: parts, running totals and other places are set aside already, so what is left
+    # is the toll and the counts of some of its victims; on a tie, the first written
+    return rose[-1] if rose else max(plain, key=lambda q: (q.low, not q.implicit, -q.start))
+
+
+def bounds(q: QuantityMention) -> tuple[float, float]:
+    """What a key figure allows of the whole toll: a count read from named victims ("a man and his son")
+    says at least that many died, since a report may name only some of them."""
+    return q.low, (math.inf if q.implicit and q.value > 0 else q.high)
 
 
 def key_figures(sources: dict[str, Source], facts: list[ArticleFacts],
@@ -94,8 +103,8 @@ def key_figures(sources: dict[str, Source], facts: list[ArticleFacts],
 def _status(rows: list[tuple[str, str, QuantityMention]], sources: dict[str, Source]) -> tuple[str, str]:
     if len(rows) == 1:
         return "single", "one independent source gives a figure for the whole event"
-    lows = [q.low for _, _, q in rows]
-    highs = [q.high for _, _, q in rows]
+    lows = [bounds(q)[0] for _, _, q in rows]
+    highs = [bounds(q)[1] for _, _, q in rows]
     n = len(rows)
     if max(lows) <= min(highs):
         if len({tuple(q.values) for _, _, q in rows}) == 1:
@@ -104,16 +113,15 @@ def _status(rows: list[tuple[str, str, QuantityMention]], sources: dict[str, Sou
         return "range", (f"{n} independent sources give figures from {_fmt(min(given))} to {_fmt(max(given))}; "
                          f"their qualifiers leave a common interval {_fmt(max(lows))}–{_fmt(min(highs))}")
     day = [day_number(sources[aid].article.published) for _, aid, _ in rows]
-    rivals = [(i, j) for i in range(n) for j in range(n)
-              if rows[i][2].low > rows[j][2].high]
+    rivals = [(i, j) for i in range(n) for j in range(n) if lows[i] > highs[j]]
     same_time = [(i, j) for i, j in rivals
                  if day[i] is None or day[j] is None or abs(day[i] - day[j]) <= MAX_DAYS_APART]
     if same_time:
-        i, j = max(same_time, key=lambda p: (rows[p[0]][2].low - rows[p[1]][2].high))
+        i, j = max(same_time, key=lambda p: lows[p[0]] - highs[p[1]])
         a, b = rows[i], rows[j]
         return "conflict", (f"“{a[2].text}” ({sources_label(sources, a[0])}) and “{b[2].text}” "
                             f"({sources_label(sources, b[0])}) cannot both be true of the whole event: one allows "
-                            f"at least {_fmt(a[2].low)}, the other at most {_fmt(b[2].high)}")
+                            f"at least {_fmt(lows[i])}, the other at most {_fmt(highs[j])}")
     latest = max(range(n), key=lambda k: day[k] or 0)
     return "updated", (f"the figures differ only between reports more than {MAX_DAYS_APART} day apart; the "
                        f"latest, {sources[rows[latest][1]].article.published}, gives “{rows[latest][2].text}” "

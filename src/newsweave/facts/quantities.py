@@ -205,6 +205,12 @@ def _adds_to(doc, last, counted: str, earlier: list[QuantityMention]) -> bool:
     return any(q.counted == counted and begin <= q.start < last.idx for q in earlier)
 
 
+def _in_list(noun) -> bool:
+    """A counted noun joined by "and" to another group of people: "50 fighters and two civilians"."""
+    others = [c for c in noun.children if c.dep_ == "conj"] + ([noun.head] if noun.dep_ == "conj" else [])
+    return any(o.pos_ in ("NOUN", "PROPN", "PRON") and o.i != noun.i for o in others)
+
+
 def _context(sent, skip: set[int], center: int, radius: int = 12) -> list[str]:
     return sorted({t.lemma_.lower() for t in sent if t.pos_ in CONTENT_POS and not t.is_stop and t.is_alpha
                    and t.i not in skip and abs(t.i - center) <= radius})
@@ -297,6 +303,8 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = (), roles=None) 
         elif counted in OUTCOME_KINDS and SUPERSEDED.search(text[max(span.start_char - 40, sent.start_char):
                                                                  span.start_char]):
             counted += " (superseded)"
+        if counted in OUTCOME_KINDS and head is not None and head.i != last.i and _in_list(head):
+            counted += " (among them)"  # "one man and two children dead": the list's sum is the toll
         if counted in OUTCOME_KINDS and _adds_to(doc, last, counted, out):
             counted += " (among them)"  # "40 were killed ... 24 other people were killed": not a toll of its own
         values = [v * value_scale for v in values]

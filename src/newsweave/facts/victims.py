@@ -43,13 +43,15 @@ def _people(np) -> int | None:
     low = np.lower_
     if low in PRONOUNS:
         return PRONOUNS[low]
+    if any(c.lower_ == "else" for c in np.children):
+        return None  # "no one else was hurt": none besides those counted already
     if low in NOBODY or (low in ("one", "body") and any(c.lower_ == "no" for c in np.children)):
         return 0
     if low == "both":
         return 2
     conjuncts = [c for c in np.children if c.dep_ == "conj"]
     if conjuncts:
-        parts = [_one(np)] + [_people(c) or _figure(c) for c in conjuncts]
+        parts = [_one(np) or _figure(np)] + [_people(c) or _figure(c) for c in conjuncts]
         return None if any(p is None for p in parts) else sum(parts)
     return _one(np)
 
