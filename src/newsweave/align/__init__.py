@@ -15,7 +15,7 @@ from newsweave.records import ArticleFacts
 
 __all__ = ["Source", "build_dossier"]
 
-STATUS_ORDER = {"conflict": 0, "updated": 1, "range": 2, "agreed": 3, "single": 4}
+STATUS_ORDER = {"conflict": 0, "range": 1, "agreed": 2, "single": 3}
 
 
 def build_dossier(sources: dict[str, Source], facts: list[ArticleFacts]) -> dict:

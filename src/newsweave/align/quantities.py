@@ -10,7 +10,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from newsweave.align.groups import constrained_groups, context_similarity
-from newsweave.align.key_figures import key_figures
+from newsweave.align.key_figures import bounds, headlines
 from newsweave.align.rules import codes, no_shared, same_fact_allowed
 from newsweave.align.source import Source, sources_label
 from newsweave.facts.entities import similar_name
@@ -161,9 +161,9 @@ def _fmt(v: float) -> str:
 
 
 def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
-    """The key figures of the story (one per source and outcome, see newsweave.align.key_figures), then
-    every other figure grouped across sources. A source's repeats of its own key figure are not grouped
-    again, and counts without a written figure ("a man was killed") only ever serve as key figures."""
+    """Every figure grouped across sources, then the groups holding a source's headline count of an outcome
+    marked as the story's key figures (see newsweave.align.key_figures). A count read from named victims
+    ("a man and his son were killed") is a floor when compared: a report may name only some of them."""
     by_id = {f.article_id: f for f in facts}
     texts = {aid: src.article.text for aid, src in sources.items()}
     outcome_items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted in OUTCOMES]
@@ -173,12 +173,18 @@ def quantity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> lis
         for (aid, q), off in zip(outcome_items, _elsewhere(places, facts, texts)):
             if off:
                 excluded.setdefault(aid, set()).add(q.start)
-    keys, used = key_figures(sources, facts, excluded)
-    said = {(aid, q.counted, tuple(q.values)) for f in facts for q in f.quantities
-            for aid in [f.article_id] if (aid, q.start) in used}
-    items = [(f.article_id, q) for f in facts for q in f.quantities if q.counted and not q.implicit
-             and (f.article_id, q.start) not in used and (f.article_id, q.counted, tuple(q.values)) not in said]
-    return keys + _grouped_facts(sources, facts, items)
+    heads = headlines(sources, facts, excluded)
+    # counts read from named victims are floors: they never contradict anything, so they are grouped
+    # apart, and the figures written out are grouped (and may conflict) as before
+    written = [(f.article_id, q) for f in facts for q in f.quantities if q.counted and not q.implicit]
+    implicit = [(f.article_id, q) for f in facts for q in f.quantities if q.counted and q.implicit]
+    out = _grouped_facts(sources, facts, written) + _grouped_facts(sources, facts, implicit)
+    for fact in out:
+        marked = [(e["article_id"], e["start"]) in heads for v in fact["variants"] for e in v["evidence"]]
+        if any(marked) and fact["counted"] in OUTCOMES:
+            fact["key"] = True
+            fact["statement"] = fact["statement"].replace(f"{fact['counted']}: ", f"{fact['counted']} (key figure): ", 1)
+    return out
 
 
 def _grouped_facts(sources: dict[str, Source], facts: list[ArticleFacts], items: list) -> list[dict]:
@@ -209,7 +215,7 @@ def _grouped_facts(sources: dict[str, Source], facts: list[ArticleFacts], items:
     wholes = _wholes(items, by_id)
     low = np.array([q.low for _, q in items])
     # the part of an open toll is open too: "at least 21 killed, including two children" says at least two
-    high = np.array([math.inf if w and math.isinf(w[1]) else q.high for (_, q), w in zip(items, wholes)])
+    high = np.array([math.inf if w and math.isinf(w[1]) else bounds(q)[1] for (_, q), w in zip(items, wholes)])
     rivals = (low[:, None] > high[None, :]) | (low[None, :] > high[:, None])
     # a figure for a place the story is not about is a different count unless the other names that place too
     texts = {aid: src.article.text for aid, src in sources.items()}

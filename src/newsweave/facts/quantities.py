@@ -159,8 +159,12 @@ def _does_other(number) -> bool:
     is not an outcome, so an outcome word elsewhere in the sentence is about someone else."""
     phrase = number.head if number.dep_ in ("nummod", "quantmod") else number
     verb = phrase.head
-    return phrase.dep_ in ("nsubj", "nsubjpass") and verb.pos_ == "VERB" and \
-        verb.lemma_.lower() not in KILLED | WOUNDED | CASUALTY and verb.lower_ not in KILLED | WOUNDED
+    outcome_words = KILLED | WOUNDED | CASUALTY
+    # "hundreds of troops are believed to have been killed": the outcome is the verb's complement
+    complement = any(c.dep_ in ("xcomp", "ccomp") and (c.lemma_.lower() in outcome_words or c.lower_ in outcome_words)
+                     for c in verb.children)
+    return phrase.dep_ in ("nsubj", "nsubjpass") and verb.pos_ == "VERB" and not complement and \
+        verb.lemma_.lower() not in outcome_words and verb.lower_ not in KILLED | WOUNDED
 
 
 def _is_age(text: str, span) -> bool:
