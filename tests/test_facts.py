@@ -29,9 +29,9 @@ def quantities(fx, text):
      "over", 280001, float("inf"), "killed (over a period)"),
     ("Three civilians were killed and 12 others were injured on Saturday.", "12", "exact", 12, 12, "wounded"),
     ("The regiment honoured nine killed in action.", "nine", "exact", 9, 9, "killed"),
-    ("One hundred and twenty days have passed since then.", "One hundred and twenty", "exact", 120, 120, "day"),
-    ("It was a 120-day deployment.", "120", "exact", 120, 120, "day"),
-    ("The task took less than three months.", "less than three", "less than", 0, 90, "day"),
+    ("One hundred and twenty days have passed since then.", "One hundred and twenty days", "exact", 120, 120, "day"),
+    ("It was a 120-day deployment.", "120-day", "exact", 120, 120, "day"),
+    ("The task took less than three months.", "less than three months", "less than", 0, 90, "day"),
     ("Roughly 14,000 soldiers were deployed.", "Roughly 14,000", "about", 12600, 15400, "troop"),
 ])
 def test_quantity_value_qualifier_and_counted_thing(fx, text, surface, qualifier, low, high, counted):

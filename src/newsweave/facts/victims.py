@@ -139,8 +139,10 @@ def _arguments(verb) -> list:
     found = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if lemma in ("die", "dead"):
         found += [c for c in verb.children if c.dep_ == "nsubj"]
-        if lemma == "dead" and verb.dep_ in ("acomp", "oprd") :
-            found += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if lemma == "dead" and verb.dep_ in ("acomp", "oprd", "xcomp", "ccomp", "amod"):
+            # "was found dead", "discovered one man and two children dead"
+            found += [verb.head] if verb.dep_ == "amod" else \
+                [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
     elif not found and verb.pos_ == "VERB":
         found += [c for c in verb.children if c.dep_ == "dobj"]
     if not found and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "ADJ"):
