@@ -17,9 +17,9 @@ import math
 import re
 
 from newsweave.align.source import Source
+from newsweave.facts.quantities import OUTCOME_KINDS
 from newsweave.records import ArticleFacts, QuantityMention
 
-OUTCOMES = ("killed", "wounded", "killed or wounded")
 ROSE = re.compile(r"\b(?:rose|risen|rising|climbed|increased|jumped|grew|reached|updated|now stands? at|"
                   r"revised)\b(?:\s+\w+){0,3}\s*(?:to|at)?\s*$", re.IGNORECASE)
 
@@ -47,7 +47,7 @@ def headlines(sources: dict[str, Source], facts: list[ArticleFacts],
     per article, the starts of mentions about somewhere else."""
     by_id = {f.article_id: f for f in facts}
     out: set[tuple[str, int]] = set()
-    for counted in OUTCOMES:
+    for counted in sorted(OUTCOME_KINDS):
         done: set[str] = set()
         for aid in sorted(by_id, key=lambda a: (sources[a].root != a, a)):  # an original before its copies
             if sources[aid].root in done:

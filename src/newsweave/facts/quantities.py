@@ -229,14 +229,13 @@ def number_matches(text: str, date_spans: list[tuple[int, int]] = ()):
         yield m, m.start(key), (m.end("b") if m.group("b") else m.end(key))
 
 
-def extract_quantities(doc, date_spans: list[tuple[int, int]] = (), roles=None) -> list[QuantityMention]:
+def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[QuantityMention]:
     """Quantities in a parsed article. `date_spans` are character spans already read as dates (their numbers
     are days of the month or years, not counts). Each figure first gets a role (newsweave.facts.roles):
     only counts and measures go on."""
     text = text_of(doc)
     found = list(number_matches(text, date_spans))
-    model = roles or RoleModel.shipped()
-    predicted = model.predict([features(doc, text, a, b) for _, a, b in found])
+    predicted = RoleModel.shipped().predict([features(doc, text, a, b) for _, a, b in found])
     out = []
     for (m, _, _), (role, _) in zip(found, predicted):
         if role not in KEPT:
