@@ -58,12 +58,40 @@ def test_non_counts_are_never_casualty_figures(fx, text):
     ("Velazquez suffered a minor hand injury.", "wounded", 1),
     ("Mekko Stumblingbear was found dead in a home.", "killed", 1),
     ("No one was hurt in the blast.", "wounded", 0),
+    ("Gunfire on Elm Street left a 9-year-old boy dead and his uncle wounded on Saturday.", "wounded", 1),
+    ("Teen killed, cousin injured after shots hit a car in Dayton", "wounded", 1),
+    ("A woman was shot dead outside a store. Her husband is in stable condition at the hospital.", "wounded", 1),
 ])
 def test_counts_written_without_a_figure(fx, text, counted, value):
     found = [q for q in fx.extract("a", text, "2015-07-05").quantities if q.counted == counted and q.implicit]
     assert [q.value for q in found] == [value]
     q = found[0]
     assert text[q.start:q.end] == q.text
+
+
+def test_one_who_died_of_wounds_is_killed_not_also_wounded(fx):
+    qs = fx.extract("a", "The 20-year-old man injured in a shooting last week died from his injuries.",
+                    "2015-07-05").quantities
+    assert [q.counted for q in qs if q.implicit] == ["killed"]
+
+
+BACKGROUND = ("A man was shot and wounded on Main Street on Monday night, police said. He is expected to recover. "
+              "Officers are looking for a gray sedan.\n\nThe shooting happened near the spot of a March 2013 "
+              "shooting that left a 14-year-old boy dead. Tom Reyes was shot and killed as he walked home.\n\n"
+              "Anyone with information is asked to call police.")
+
+
+def test_an_earlier_incident_recalled_in_the_background_is_not_the_toll(fx):
+    qs = fx.extract("a", BACKGROUND, "2015-07-07").quantities
+    assert {q.counted for q in qs if q.counted.startswith("killed")} == {"killed (earlier)"}
+    assert any(q.counted == "wounded" for q in qs)
+
+
+def test_a_follow_up_whose_lead_is_dated_early_keeps_its_toll(fx):
+    text = ("A jury convicted a man on Tuesday in the March 2013 shooting that left a 14-year-old boy dead. "
+            "The boy was shot and killed as he walked home.")
+    qs = fx.extract("a", text, "2015-07-07").quantities
+    assert {q.counted for q in qs if q.counted.startswith("killed")} == {"killed"}
 
 
 def test_no_one_else_is_not_a_toll(fx):

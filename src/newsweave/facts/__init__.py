@@ -44,8 +44,9 @@ class FactExtractor:
 
     def from_doc(self, article_id: str, doc, base_date: str | None) -> ArticleFacts:
         entities = extract_entities(doc)
-        dates = extract_dates(doc, parse_base(base_date))
-        quantities = extract_quantities(doc, [(d.start, d.end) for d in dates])
+        base = parse_base(base_date)
+        dates = extract_dates(doc, base)
+        quantities = extract_quantities(doc, dates, base)
         quotes = extract_quotes(doc, entities)
         for name, items in (("entities", entities), ("quantities", quantities), ("dates", dates), ("quotes", quotes)):
             self.stats.add(name, len(items))

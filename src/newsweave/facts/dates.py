@@ -160,3 +160,45 @@ def parse_base(value: str | None) -> date | None:
         return datetime.strptime(value[:10], "%Y-%m-%d").date() if value else None
     except ValueError:
         return None
+
+
+BACKGROUND_DAYS = 45  # a dated event this long before publication is not the news of the day
+
+
+def _last_day(d: DateMention) -> date | None:
+    """The last day a date mention covers: 2014 -> 2014-12-31, July 2014 -> 2014-07-31."""
+    parts = [int(p) for p in d.date.split("-")]
+    if len(parts) == 3:
+        return _absolute(*parts)
+    if len(parts) == 2:
+        return date(parts[0], 12, 31) if parts[1] == 12 else date(parts[0], parts[1] + 1, 1) - timedelta(days=1)
+    return date(parts[0], 12, 31)
+
+
+def background_sentences(doc, dates: list[DateMention], base: date | None, lead: int = 3) -> set[int]:
+    """Start offsets of the sentences that recall an earlier event ("down the street from a July 2014
+    shooting that left a girl dead. Genesis Rincon was shot ..."): past the lead, dated well before
+    publication by a date written in full (a bare "October 18" placed in the past year is a guess), and
+    up to two sentences after it in the same paragraph unless they are dated otherwise. When the lead
+    itself is dated that early, the article is a follow-up whose main event is the old one: none."""
+    if base is None or not dates:
+        return set()
+    text = text_of(doc)
+    sents = [(s.start_char, s.end_char) for s in doc.sents]
+    lead_end = sents[lead][0] if len(sents) > lead else len(text)
+    cutoff = base - timedelta(days=BACKGROUND_DAYS)
+    old = {d.sentence[0] for d in dates if not d.relative and (_last_day(d) or base) < cutoff}
+    if any(start < lead_end for start in old):
+        return set()
+    recent = {d.sentence[0] for d in dates} - old
+    out, left, prev_end = set(), 0, 0
+    for start, end in sents:
+        if start in old:
+            left = 3
+        elif start in recent or "\n" in text[prev_end:start]:
+            left = 0
+        if left:
+            out.add(start)
+            left -= 1
+        prev_end = end
+    return out

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 
 from text_to_num import text2num
 
+from newsweave.facts.dates import background_sentences
 from newsweave.facts.nlp import text_of
 from newsweave.facts.roles import KEPT, RoleModel, features
 from newsweave.facts.victims import implicit_counts
-from newsweave.records import QuantityMention
+from newsweave.records import DateMention, QuantityMention
 
 _UNITS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
           "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety")
@@ -229,12 +231,13 @@ def number_matches(text: str, date_spans: list[tuple[int, int]] = ()):
         yield m, m.start(key), (m.end("b") if m.group("b") else m.end(key))
 
 
-def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[QuantityMention]:
-    """Quantities in a parsed article. `date_spans` are character spans already read as dates (their numbers
-    are days of the month or years, not counts). Each figure first gets a role (newsweave.facts.roles):
-    only counts and measures go on."""
+def extract_quantities(doc, dates: list[DateMention] = (), base: date | None = None) -> list[QuantityMention]:
+    """Quantities in a parsed article. `dates` are the mentions already read as dates (their numbers are
+    days of the month or years, not counts), resolved against the publication date `base`. Each figure
+    first gets a role (newsweave.facts.roles): only counts and measures go on."""
     text = text_of(doc)
-    found = list(number_matches(text, date_spans))
+    found = list(number_matches(text, [(d.start, d.end) for d in dates]))
+    background = background_sentences(doc, dates, base)
     predicted = RoleModel.shipped().predict([features(doc, text, a, b) for _, a, b in found])
     out = []
     for (m, _, _), (role, _) in zip(found, predicted):
@@ -310,6 +313,8 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
             counted += " (among them)"  # "one man and two children dead": the list's sum is the toll
         if counted in OUTCOME_KINDS and _adds_to(doc, last, counted, out):
             counted += " (among them)"  # "40 were killed ... 24 other people were killed": not a toll of its own
+        if counted in OUTCOME_KINDS and sent.start_char in background:
+            counted += " (earlier)"  # an earlier event recalled in the background, not this story's toll
         values = [v * value_scale for v in values]
         low, high = (min(values), max(values)) if qualifier == "vague" else interval(values, qualifier)
         vqual = QUALIFIERS.get((m.group("vqual") or "").lower())
@@ -332,6 +337,8 @@ def extract_quantities(doc, date_spans: list[tuple[int, int]] = ()) -> list[Quan
         sent = doc.char_span(q.start, q.end, alignment_mode="expand").sent
         if CUMULATIVE.search(sent.text):
             q.counted += " (over a period)"
+        elif sent.start_char in background:
+            q.counted += " (earlier)"
         out.append(q)
     out.sort(key=lambda q: q.start)
     return out

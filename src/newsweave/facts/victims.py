@@ -22,6 +22,8 @@ SURVIVED = re.compile(r"\b(?:survived?|hospitali[sz]ed|stable condition|critical
 FATAL = re.compile(r"\b(?:fatally|to death|dead|killed|killing|died|dies|deadly|fatal)\b", re.IGNORECASE)
 DEATHS = re.compile(r"\b(?:killed|killing|kills?|died|dies|dead|death|deadly|fatal\w*|homicide|murder\w*|"
                     r"slain|slaying|manslaughter)\b", re.IGNORECASE)
+HARM = re.compile(r"\b(?:shot|shooting|gunfire|gunshot|stabb?(?:ed|ing)|wound\w*|injur\w*|attack\w*)\b",
+                  re.IGNORECASE)
 PERSON_WORDS = {
     "man", "woman", "boy", "girl", "child", "kid", "teen", "teenager", "person", "victim", "officer", "student",
     "son", "daughter", "mother", "father", "brother", "sister", "husband", "wife", "friend", "neighbor",
@@ -137,6 +139,12 @@ def _arguments(verb) -> list:
     if lemma in ("suffer", "sustain"):  # "Velazquez suffered a minor hand injury"
         return [c for c in verb.children if c.dep_ == "nsubj"]
     found = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if verb.tag_ == "VBN" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        found.append(verb.head)  # "girl killed, grandmother injured": a participle on the one it happened to
+    elif (verb.tag_ == "VBN" or verb.dep_ == "conj" and verb.head.lemma_.lower() == "leave") and \
+            not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        # "left a girl dead and her grandmother wounded": a participle without an auxiliary is passive
+        found += [c for c in verb.children if c.dep_ == "nsubj"]
     if lemma in ("die", "dead"):
         found += [c for c in verb.children if c.dep_ == "nsubj"]
         if lemma == "dead" and verb.dep_ in ("acomp", "oprd", "xcomp", "ccomp", "amod"):
@@ -155,29 +163,46 @@ def _arguments(verb) -> list:
     return found
 
 
+CONDITION = {"critical", "stable", "serious", "grave", "fair", "guarded"}
+
+
+def _in_condition(noun) -> list:
+    """ "her father is listed in critical condition": the people a hospital condition is given for."""
+    if noun.lemma_.lower() != "condition" or not any(c.lower_ in CONDITION for c in noun.children):
+        return []
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
 def implicit_counts(doc, text: str, context) -> list[QuantityMention]:
     """Counts of killed, wounded or shot people written without a figure. `context(sent, skip, center)`
     gives a mention's context words (shared with the number reader)."""
-    out, seen = [], set()
+    out, seen, keys = [], set(), []
     article_fatal = bool(DEATHS.search(text))
+    article_harm = bool(HARM.search(text))
     for verb in doc:
         lemma = verb.lemma_.lower()
         if any(c.dep_ == "neg" for c in verb.children):
             continue
-        if not (verb.pos_ in ("VERB", "ADJ") and lemma in KILL | WOUND | SHOOT | {"suffer", "sustain"} or
+        if article_harm and _in_condition(verb):
+            victims, outcome, sent = _in_condition(verb), "wounded", verb.sent
+        elif not (verb.pos_ in ("VERB", "ADJ") and lemma in KILL | WOUND | SHOOT | {"suffer", "sustain"} or
                 verb.pos_ == "NOUN" and lemma in DEATH_NOUNS | {"shooting"}):
             continue
-        sent = verb.sent
-        outcome = _outcome(verb, sent.text, article_fatal)
-        if outcome is None:
-            continue
-        for np in _victims(verb):
+        else:
+            sent = verb.sent
+            outcome = _outcome(verb, sent.text, article_fatal)
+            if outcome is None:
+                continue
+            victims = _victims(verb)
+        for np in victims:
             n = _people(np)
             if n is None or (np.i, outcome) in seen:
                 continue
             if n == 0 and outcome == "killed or wounded":
                 outcome = "wounded"
             seen.add((np.i, outcome))
+            keys.append((np.i, outcome))
             left = min(t.i for t in np.subtree if t.i <= np.i or t.dep_ == "conj" or t.head.dep_ == "conj")
             right = max(t.i for t in np.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct", "prep")
                         or t.i <= np.i) if n != 1 else np.i
@@ -188,4 +213,6 @@ def implicit_counts(doc, text: str, context) -> list[QuantityMention]:
                 start=span.start_char, end=span.end_char, text=span.text, low=float(n), high=float(n),
                 value=float(n), values=[float(n)], qualifier="exact", counted=outcome, noun=np.text,
                 context=context(sent, {t.i for t in span}, np.i), who=None, implicit=True))
-    return out
+    # "the man injured in a shooting last week died": one who died is counted killed, not also wounded
+    dead = {i for i, outcome in keys if outcome == "killed"}
+    return [q for q, (i, outcome) in zip(out, keys) if outcome == "killed" or i not in dead]
