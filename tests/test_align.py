@@ -132,11 +132,13 @@ def test_seed_story_dossier(seeds, db):
     assert ("2025-12-12", "hold") in dated and ("2025-12-13", "report") in dated
     assert any(t["date"] == "2025-08" and len(t["sources"]) >= 3 for t in d["timeline"])
     assert 3 <= len(d["summary"]) <= 7 and all(s["article_ids"] for s in d["summary"])
-    for fact in facts:  # evidence offsets point at the variant's words
+    for fact in facts:  # evidence offsets point at the variant's words (a quote's fragments, in order)
         for v in fact["variants"]:
-            for e in v["evidence"]:
-                if fact["kind"] != "entity":
-                    assert articles[e["article_id"]].text[e["start"]:e["end"]].lower() == v["text"].lower()
+            pieces = [articles[e["article_id"]].text[e["start"]:e["end"]] for e in v["evidence"]]
+            if fact["kind"] in ("quote", "claim"):
+                assert " … ".join(p.strip("“”\"‘’' ") for p in pieces).lower() == v["text"].lower()
+            elif fact["kind"] != "entity":
+                assert all(p.lower() == v["text"].lower() for p in pieces)
     assert set(d["coverage"]) == {a.source.rsplit("/", 1)[-1] for a in articles.values()}
 
 

@@ -87,11 +87,15 @@ def test_quote_speakers(fx):
             "Mr. Kim said. He praised them, saying, “You could work a miracle in a matter of months.” "
             "Hong Min, a senior analyst at a Seoul institute, said the North wants Russia to “continue to play "
             "its role as an ally.” “The talks have stalled for good,” the minister said, according to Yonhap.")
-    quotes = {q.text.strip(" ,."): q for q in fx.extract("a", text, None).quotes if q.direct}
+    found = fx.extract("a", text, None).quotes
+    quotes = {q.text.strip(" ,."): q for q in found if q.direct}
     assert quotes["We will never forget this sacrifice of yours"].speaker == "Kim Jong Un"
     assert quotes["You could work a miracle in a matter of months"].speaker == "Kim Jong Un"
-    assert quotes["continue to play its role as an ally"].speaker == "Hong Min"
     assert quotes["The talks have stalled for good"].channel == "Yonhap"
+    # a partial quote is part of what Hong Min said: the content is the whole clause, the quoted words verbatim
+    [mixed] = [q for q in found if "continue to play" in q.text]
+    assert mixed.speaker == "Hong Min" and not mixed.direct and mixed.text.startswith("the North wants Russia")
+    assert [text[a:b] for a, b in mixed.verbatim] == ["“continue to play its role as an ally.”"]
 
 
 def test_unbalanced_quotes_do_not_break_extraction(fx):
@@ -108,8 +112,12 @@ def test_every_offset_points_at_its_text(fx, seeds):
     for doc in read_inputs([seeds], 10**8):
         article = cleaner.clean_one(doc)
         facts = fx.extract(article.id, article.text, "2025-12-13")
-        for item in facts.entities + facts.quantities + facts.dates + facts.quotes:
+        for item in facts.entities + facts.quantities + facts.dates:
             assert article.text[item.start:item.end] == item.text
+            checked += 1
+        for q in facts.quotes:  # a quote's fragments, outer quotation marks left out, make its text
+            pieces = [article.text[a:b].strip("“”\"‘’' ") for a, b in q.fragments]
+            assert " … ".join(p for p in pieces if p) == q.text and q.fragments[0][0] == q.start
             checked += 1
     assert checked > 100
 

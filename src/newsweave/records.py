@@ -151,13 +151,19 @@ class DateMention:
 
 @dataclass
 class QuoteMention:
-    start: int
-    end: int
-    text: str  # the words inside the quotation marks
+    """One attribution: what was said (the content), who said it (the source) and the word that says so
+    (the cue). A quote the cue splits ("The plan," he said, "is dead.") is one content in fragments."""
+    start: int  # the content, from its first fragment's start ...
+    end: int  # ... to its last fragment's end
+    text: str  # the content's words, fragments joined by " … ", outer quotation marks left out
     speaker: str | None  # canonical in-article entity name, or the surface speaker if not an entity
-    speaker_span: tuple[int, int] | None
+    speaker_span: tuple[int, int] | None  # where the source is written (the pronoun, for "he said")
     channel: str | None  # "Yonhap", "state media": who relayed it, when the article says so
-    direct: bool  # a direct quotation (True) or reported speech ("X said that ...")
+    direct: bool  # the content is wholly the speaker's words, inside quotation marks
+    fragments: list[tuple[int, int]] = field(default_factory=list)  # the content's pieces (one when whole)
+    verbatim: list[tuple[int, int]] = field(default_factory=list)  # the parts inside quotation marks
+    cue: str | None = None  # "said", "according to", "told"
+    speaker_text: str | None = None  # the source as written ("the senator"), when the name was resolved
 
 
 @dataclass

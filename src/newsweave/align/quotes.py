@@ -80,17 +80,18 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
         for _, s in pool:
             if not any(same_name(s, n) for n in names):
                 names.append(s)
-        longest = max(members, key=lambda m: len(m[1].text))[1]
+        longest = max((q for _, q, *_ in members), key=lambda q: len(q.text))
         roots = sorted({sources[aid].root for aid, *_ in members})
         article_ids = sorted({aid for aid, *_ in members})
         speaker = None
         if names:  # the name most sources use, written out in full
             top = max(names, key=lambda n: sum(same_name(n, s) for _, s in pool))
             speaker = max((s for _, s in pool if same_name(top, s)), key=len)
-        quotes.append({"speaker": speaker, "text": longest.text, "direct": longest.direct,
-                       "channel": next((q.channel for _, q, *_ in members if q.channel), None),
-                       "article_ids": article_ids, "sources": roots,
-                       "evidence": [{"article_id": aid, "start": q.start, "end": q.end} for aid, q, *_ in members]})
+        # each article is credited with its own words, cue and channel, never with another's
+        said_by = [_variant(aid, q) for aid, q, *_ in members]
+        quotes.append({"speaker": speaker, "text": longest.text, "direct": longest.direct, "cue": longest.cue,
+                       "channel": longest.channel, "article_ids": article_ids, "sources": roots,
+                       "evidence": [e for v in said_by for e in v["evidence"]], "variants": said_by})
         disagreeing = _speaker_conflict(sources, [items[i] for i in group], group, overlap, people)
         if disagreeing:
             status, rule = "conflict", "the same words are given to different people: " + "; ".join(
@@ -99,12 +100,22 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
             status, rule = "agreed", f"{len(roots)} independent sources quote it" + (f", all from {speaker}" if speaker else "")
         else:
             status, rule = "single", "one independent source"
-        variants = [{"value": q.speaker, "text": q.text, "article_ids": [aid],
-                     "evidence": [{"article_id": aid, "start": q.start, "end": q.end}]} for aid, q, *_ in members]
+        variants = [{"value": v["speaker"], "text": v["text"], "article_ids": [v["article_id"]],
+                     "evidence": v["evidence"]} for v in said_by]
         kind = "quote" if longest.direct else "claim"
         facts_out.append({"kind": kind, "status": status, "rule": rule, "sources": roots,
                           "statement": f"{speaker or 'unattributed'}: “{clip(longest.text)}”", "variants": variants})
     return quotes, facts_out
+
+
+def _variant(aid: str, q) -> dict:
+    """One article's telling of a quote: its words (fragments, each with its offsets), the quoted words'
+    offsets, its cue and its channel."""
+    pieces = q.fragments or [(q.start, q.end)]
+    return {"article_id": aid, "text": q.text, "speaker": q.speaker, "speaker_as_written": q.speaker_text,
+            "cue": q.cue, "channel": q.channel, "direct": q.direct,
+            "evidence": [{"article_id": aid, "start": a, "end": b} for a, b in pieces],
+            "verbatim": [{"article_id": aid, "start": a, "end": b} for a, b in q.verbatim]}
 
 
 def _named_there(text: str, q) -> bool:

@@ -77,7 +77,9 @@ def facts_from_json(text: str) -> ArticleFacts:
         entities=[EntityMention(**e) for e in d["entities"]],
         quantities=[QuantityMention(**q) for q in d["quantities"]],
         dates=[DateMention(**{**x, "sentence": tuple(x["sentence"])}) for x in d["dates"]],
-        quotes=[QuoteMention(**{**q, "speaker_span": tuple(q["speaker_span"]) if q["speaker_span"] else None})
+        quotes=[QuoteMention(**{**q, "speaker_span": tuple(q["speaker_span"]) if q["speaker_span"] else None,
+                                 "fragments": [tuple(x) for x in q.get("fragments", [])],
+                                 "verbatim": [tuple(x) for x in q.get("verbatim", [])]})
                 for q in d["quotes"]],
         sentences=[tuple(s) for s in d["sentences"]],
         voices=[tuple(v) for v in d.get("voices", [])],

@@ -1,33 +1,62 @@
-"""Quotes and attributed claims, each with its speaker and, when the article names one, the channel.
+"""Quotes and attributed claims: who said what, with the cue that says so.
 
-A quotation is text inside quotation marks (whole sentences or a few words inside a sentence); its speaker is
-the subject of the nearest speech verb outside the marks ("Mr. Kim said", "He praised them, saying"), a
-pronoun resolved to the last person named, or the source of "according to X". Reported speech without marks
-("X said that ...") is kept as a claim.
+An attribution has a source (the speaker: a person, an organisation, a document, "officials"), a cue
+("said", "told", "according to", "argued", "believes") and a content. Cues are the words that introduce
+attributions in hand-annotated news (newsweave.facts.attribution learns them and how far each can be
+trusted). The content of a cue is
+- the clause or phrase it governs in the parse ("X said that ...", "urged Congress to ...");
+- the quotations it introduces: every quoted stretch whose nearest cue it is, so a quote split by its cue
+  ("The plan," he said, "is dead.") is one content in two fragments, and quoted sentences that go on in the
+  same paragraph join it;
+- after "according to X", the rest of its sentence.
+A partial quote inside a governed clause (He called the test "provocative" and said ...) makes a mixed
+attribution: the content is the whole clause, the quoted words are kept as verbatim spans. A quoted
+stretch with no cue is a quote only when it opens a sentence and follows an attribution (the speaker goes
+on); other quoted words (scare quotes, titles) are not speech.
 """
 from __future__ import annotations
 
-import re
+import bisect
+from dataclasses import dataclass, field
 
+from newsweave.facts.attribution import AttributionModel, candidate_features
 from newsweave.facts.entities import PRONOUNS, resolve_pronoun
 from newsweave.facts.nlp import text_of
+from newsweave.facts.quote_marks import paragraphs, quoted_regions
 from newsweave.records import EntityMention, QuoteMention
 
-QUOTE = re.compile(r"“([^”\n]+)”|\"([^\"\n]+)\"|‘([^’\n]{12,})’(?!\w)")
 SPEECH = {"say", "tell", "add", "state", "remark", "note", "write", "announce", "declare", "claim", "insist",
           "warn", "explain", "ask", "reply", "describe", "call", "praise", "stress", "emphasize", "emphasise",
           "vow", "pledge", "urge", "acknowledge", "confirm", "deny", "report", "tweet", "post", "quote", "thank"}
-MIN_WORDS = 3
+COMPLEMENTS = ("ccomp", "xcomp", "dobj", "prep")
+ADDRESSED = {"tell", "ask", "inform", "assure", "remind", "warn", "urge", "brief"}
+MIN_QUOTE_WORDS = 3  # fewer quoted words are a phrase, not a statement
+NOBODY = {"it", "this", "that", "there", "which", "what"}
+
+
+@dataclass
+class Candidate:
+    """An attribution before it is kept or dropped: its cue, source token and content tokens."""
+    cue: list  # the cue's tokens ("according", "to")
+    kind: str  # how the content was found: ccomp, xcomp, dobj, prep, according, quote
+    source: object | None  # the token heading the source phrase
+    content: set = field(default_factory=set)  # token indices
+    regions: list = field(default_factory=list)  # quotation ids that belong to it
 
 
 def _speaker_of(verb, inside) -> object | None:
-    """The subject of a speech verb, climbing from "saying" to the verb it hangs on."""
+    """The subject of a speech verb, climbing from "saying" to the verb it hangs on; the agent of a passive."""
     tok = verb
     for _ in range(3):
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in inside]
+        agent = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        if agent:
+            return agent[0]
         if subj:
             return subj[0]
-        if tok.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis") and tok.head is not tok:
+        if tok.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis", "relcl") and tok.head is not tok:
+            if tok.dep_ == "relcl":
+                return tok.head  # "officials, who said ..."
             tok = tok.head
         else:
             break
@@ -52,7 +81,7 @@ def _name(tok, entities: list[EntityMention], before: int, text: str) -> tuple[s
     if tok.lower_ in PRONOUNS:
         ref = resolve_pronoun(entities, before)
         return (ref.entity, (tok.idx, tok.idx + len(tok))) if ref else (None, None)
-    if tok.pos_ == "PRON":
+    if tok.pos_ == "PRON" and tok.lower_ not in ("who",):
         return None, None  # "it", "they": nobody in particular
     for appos in (c for c in tok.children if c.dep_ == "appos"):  # "her rep, Jack Ketsoyan, said"
         for e in entities:
@@ -69,60 +98,248 @@ def _name(tok, entities: list[EntityMention], before: int, text: str) -> tuple[s
     return text[start:end], (start, end)
 
 
-def extract_quotes(doc, entities: list[EntityMention]) -> list[QuoteMention]:
-    text = text_of(doc)
-    out: list[QuoteMention] = []
-    quoted_sentences = set()
-    for m in QUOTE.finditer(text):
-        group = next(i for i in (1, 2, 3) if m.group(i))
-        q_start, q_end = m.start(group), m.end(group)
-        body = m.group(group).strip(" ,.")
-        if len(body.split()) < MIN_WORDS:
+def _paragraph_of(doc, text: str) -> list[int]:
+    """The paragraph of every token: a content never crosses a line break unless a quotation does."""
+    starts = [a for a, _ in paragraphs(text)]
+    return [bisect.bisect_right(starts, t.idx) for t in doc]
+
+
+def _cues(doc, quoted: dict[int, int], model: AttributionModel, para: list[int]) -> list[Candidate]:
+    """Cue words outside quotations, each with the content its parse governs (possibly none yet)."""
+    out = []
+    for tok in doc:
+        if tok.i in quoted:
             continue
-        first = doc.char_span(q_start, q_end, alignment_mode="expand")
-        if first is None:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            prep = doc[tok.i + 1]
+            source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            phrase = {tok.i, prep.i} | ({t.i for t in source.subtree} if source is not None else set())
+            content = {t.i for t in tok.sent if t.i not in phrase and not t.is_punct and para[t.i] == para[tok.i]}
+            out.append(Candidate([tok, prep], "according", source, content))
             continue
-        inside = set(range(first.start, first.end))
-        sents = {first[0].sent, first[-1].sent}
-        after = doc.char_span(m.end(), min(m.end() + 1, len(text)), alignment_mode="expand")
-        if after is not None and len(after):
-            sents.add(after[0].sent)
-        quoted_sentences |= {s.start for s in sents}
-        verbs = [t for s in sents for t in s if t.lemma_.lower() in SPEECH and t.i not in inside and t.pos_ == "VERB"]
-        speaker, span = None, None
-        channel_tok = None
-        for s in sents:
-            channel_tok = channel_tok or _according_to(s, inside)
-        if verbs:
-            verb = min(verbs, key=lambda t: min(abs(t.i - first.start), abs(t.i - first.end)))
-            subj = _speaker_of(verb, inside)
-            if subj is not None:
-                speaker, span = _name(subj, entities, q_start, text)
-        channel = _name(channel_tok, entities, q_start, text)[0] if channel_tok is not None else None
-        if speaker is None and channel_tok is not None:
-            speaker, span, channel = *_name(channel_tok, entities, q_start, text), None
-        if speaker is None and out and q_start - out[-1].end < 250 and "\n" not in text[out[-1].end:q_start]:
-            speaker, span, channel = out[-1].speaker, out[-1].speaker_span, out[-1].channel  # quote goes on
-        out.append(QuoteMention(q_start, q_end, text[q_start:q_end], speaker, span, channel, True))
-    for sent in doc.sents:  # reported speech: "X said (that) ..." with no quotation marks
-        if sent.start in quoted_sentences:
+        if tok.pos_ != "VERB" or model.cue_weight(tok.lemma_.lower()) is None:
             continue
-        for verb in sent:
-            if verb.lemma_.lower() not in ("say", "tell", "claim", "warn", "announce") or verb.pos_ != "VERB":
-                continue
-            clause = [c for c in verb.children if c.dep_ == "ccomp"]
-            subj = _speaker_of(verb, set())
-            if not clause or subj is None:
-                continue
-            words = sorted(clause[0].subtree, key=lambda t: t.i)
-            if len(words) < 4:
-                continue
-            if subj.lower_ in ("it", "they", "we", "you", "i", "this", "that"):
-                continue  # an unnamed speaker says nothing checkable
-            speaker, span = _name(subj, entities, words[0].idx, text)
-            start, end = words[0].idx, words[-1].idx + len(words[-1])
-            out.append(QuoteMention(start, end, text[start:end], speaker, span, None, False))
+        source = _speaker_of(tok, set())
+        comp = None
+        for dep in COMPLEMENTS:
+            kids = [c for c in tok.children if c.dep_ == dep and c.i not in quoted or
+                    c.dep_ == dep and dep in ("ccomp", "xcomp")]
+            if dep == "dobj":  # "told me", "asked reporters": whom it was said to, not what
+                kids = [c for c in kids if c.pos_ != "PRON" and tok.lemma_.lower() not in ADDRESSED]
+            if dep == "prep":
+                kids = [p for c in kids if c.lower_ in ("for", "on", "to", "about", "that")
+                        for p in c.children if p.dep_ == "pobj"]
+            if kids:
+                comp = (dep, kids[0])
+                break
+        if comp is None:
+            out.append(Candidate([tok], "quote", source))
+            continue
+        dep, head = comp
+        keep = {t.i for t in head.subtree if para[t.i] == para[tok.i]} - \
+            ({t.i for t in source.subtree} if source is not None else set())
+        if dep == "prep":
+            keep.add(head.head.i)
+        out.append(Candidate([tok] + [t for t in tok.children if t.dep_ == "prt"], dep, source, keep))
+    # "..., Kim said, according to KCNA": the agency relayed Kim's words (the channel), it is no second speaker
+    spoken = {c.cue[0].sent.start for c in out if c.kind != "according" and c.source is not None}
+    return [c for c in out if c.kind != "according" or c.cue[0].sent.start not in spoken]
+
+
+def _nearest_cue(doc, span_tokens: range, cues: list[Candidate], quoted: dict[int, int],
+                 para: list[int]) -> Candidate | None:
+    """The cue in the sentences a quotation touches that stands nearest to it, outside any quotation."""
+    first, last = doc[span_tokens.start], doc[span_tokens.stop - 1]
+    lo, hi = first.sent.start, last.sent.end
+    if last.i + 1 < len(doc):  # "“...,” he said." may be cut after the closing mark
+        hi = max(hi, doc[last.i + 1].sent.end)
+    if first.i > 0 and doc[first.i - 1].sent.start < lo and doc[first.i - 1].lower_ == ":":
+        lo = doc[first.i - 1].sent.start  # "He said: “...”"
+    near = [c for c in cues if lo <= c.cue[0].i < hi and c.cue[0].i not in quoted
+            and para[c.cue[0].i] in (para[first.i], para[last.i])]
+    if not near:
+        return None
+    return min(near, key=lambda c: min(abs(c.cue[0].i - first.i), abs(c.cue[0].i - last.i)))
+
+
+def _signed(doc, toks: range, para: list[int]) -> Candidate | None:
+    """ "“...” ― Oscar P. Quintero": a quotation signed with a dash and a name."""
+    k = toks.stop
+    while k < len(doc) and doc[k].is_space:
+        k += 1
+    if k + 1 < len(doc) and doc[k].text in "―—–-" and para[k] == para[toks.stop - 1]:
+        name = next((t for t in doc[k + 1: k + 4] if t.pos_ == "PROPN"), None)
+        if name is not None:
+            while name.head.pos_ == "PROPN" and name.head is not name and name.head.i < k + 6:
+                name = name.head
+            return Candidate([doc[k]], "quote", name)
+    return None
+
+
+def _introducing_verb(doc, toks: range, quoted: dict[int, int], para: list[int]) -> Candidate | None:
+    """ "Trump boasted, “That makes me smart.”" or "“...,” Trump boasted.": a verb with a subject right
+    beside a quoted sentence introduces it, whether or not it is a common cue."""
+    i = toks.start - 1
+    while i >= 0 and doc[i].is_punct and doc[i].text in ",:":
+        i -= 1
+    before = doc[i] if i >= 0 and i < toks.start - 1 else None
+    after = [doc[k] for k in range(toks.stop, min(toks.stop + 5, len(doc)))
+             if doc[k].sent.start <= toks.stop - 1 < doc[k].sent.end or doc[k].sent.start == doc[toks.stop].sent.start]
+    for verb in ([before] if before is not None else []) + [t for t in after if t.i not in quoted]:
+        if verb.pos_ == "VERB" and verb.i not in quoted and para[verb.i] in (para[toks.start], para[toks.stop - 1]):
+            source = _speaker_of(verb, set(toks))
+            if source is not None and source.pos_ in ("PROPN", "NOUN", "PRON"):
+                return Candidate([verb], "quote", source)
+        if verb is not before and verb.is_punct and verb.text in ".?!":
+            break
+    return None
+
+
+def _fragments(doc, tokens: set[int], skip: set[int]) -> list[tuple[int, int]]:
+    """Character spans of runs of content tokens (punctuation at a run's edges left out)."""
+    idx = sorted(i for i in tokens if i not in skip)
+    runs, cur = [], []
+    for i in idx:
+        if cur and i != cur[-1] + 1 and not all(doc[k].is_punct or doc[k].is_space for k in range(cur[-1] + 1, i)):
+            runs.append(cur)
+            cur = []
+        cur.append(i)
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        toks = [doc[i] for i in range(run[0], run[-1] + 1)]
+        while toks and (toks[0].is_punct and toks[0].text not in "“\"‘'" or toks[0].is_space):
+            toks.pop(0)
+        while toks and (toks[-1].is_punct and toks[-1].text not in "”\"’'.?!" or toks[-1].is_space):
+            toks.pop()
+        if toks:
+            out.append((toks[0].idx, toks[-1].idx + len(toks[-1])))
     return out
+
+
+def _shown(text: str, fragments: list[tuple[int, int]]) -> str:
+    parts = [text[a:b].strip().strip("“”\"‘’'").strip() for a, b in fragments]
+    return " … ".join(p for p in parts if p)
+
+
+def extract_quotes(doc, entities: list[EntityMention], model: AttributionModel | None = None) -> list[QuoteMention]:
+    """The attributions of a parsed article that the shipped classifier keeps, in reading order."""
+    model = model or AttributionModel.shipped()
+    out = [q for q, features in candidates(doc, entities, model) if model.keep(features) is not False]
+    _channels(doc, out, entities, text_of(doc))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> list[tuple[QuoteMention, dict]]:
+    """Every candidate attribution with the features the classifier decides on."""
+    text = text_of(doc)
+    regions = quoted_regions(text)
+    quoted: dict[int, int] = {}  # token index -> quotation id
+    region_tokens: list[range] = []
+    for r, spans in enumerate(regions):
+        first = doc.char_span(spans[0][0], spans[0][1], alignment_mode="expand")
+        last = doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand")
+        if first is None or last is None:
+            region_tokens.append(range(0))
+            continue
+        region_tokens.append(range(first.start, last.end))
+        for a, b in spans:
+            span = doc.char_span(a, b, alignment_mode="expand")
+            for t in span or ():
+                quoted[t.i] = r
+    para_of = _paragraph_of(doc, text)
+    cues = _cues(doc, quoted, model, para_of)
+    owner: dict[int, Candidate] = {}  # quotation id -> the attribution it belongs to
+    for c in cues:  # a quotation inside a governed clause belongs to that clause (mixed or direct)
+        for r in {quoted[i] for i in c.content if i in quoted}:
+            owner.setdefault(r, c)
+    for r, toks in enumerate(region_tokens):
+        if r in owner or len(toks) == 0:
+            continue
+        if sum(1 for i in toks if doc[i].is_alpha) < MIN_QUOTE_WORDS:
+            continue  # a quoted phrase outside any governed clause: a scare quote or a title, not speech
+        c = _nearest_cue(doc, toks, cues, quoted, para_of) or _introducing_verb(doc, toks, quoted, para_of) \
+            or _signed(doc, toks, para_of)
+        if c is not None:
+            if c not in cues:
+                cues.append(c)
+            owner[r] = c
+    para = [para_of[t.start] if len(t) else -1 for t in region_tokens]
+    last, last_end = None, -1
+    for r, toks in enumerate(region_tokens):  # quoted sentences with no cue: the last speaker goes on
+        if len(toks) == 0:
+            continue
+        if r in owner:
+            last, last_end = owner[r], r
+            continue
+        first = doc[toks.start]
+        opens_sentence = first.i <= first.sent.start + 1
+        words = sum(1 for i in toks if doc[i].is_alpha)
+        if last is None or not opens_sentence or words < MIN_QUOTE_WORDS or para[r] - para[last_end] > 1:
+            continue
+        if para[r] == para[last_end]:
+            owner[r] = last  # the same paragraph: one statement in fragments
+        else:  # the next paragraph: a statement of its own by the same speaker
+            owner[r] = last = Candidate(last.cue, "quote", last.source)
+            cues.append(last)
+        last_end = r
+    for r in sorted(owner):
+        owner[r].regions.append(r)
+    for c in list(cues):  # "Kall said: “...”" after a clause of his own: two statements, either side of the cue
+        own_words = [i for i in c.content if i not in quoted and doc[i].is_alpha]
+        away = [r for r in c.regions if own_words and not (set(region_tokens[r]) & c.content)]
+        if away:
+            c.regions = [r for r in c.regions if r not in away]
+            cues.append(Candidate(c.cue, "quote", c.source, set(), away))
+    out = []
+    for c in cues:
+        if not c.content and not c.regions:
+            continue
+        content = set(c.content)
+        for r in c.regions:
+            content |= set(region_tokens[r])
+        skip = {t.i for t in c.cue} | ({t.i for t in c.source.subtree} if c.source is not None else set())
+        skip -= {i for r in c.regions for i in region_tokens[r]}
+        fragments = _fragments(doc, content, skip)
+        if not fragments:
+            continue
+        verbatim = [s for r in c.regions for s in regions[r]] + \
+            [s for r in {quoted[i] for i in content if i in quoted} - set(c.regions) for s in regions[r]]
+        words = [doc[i] for i in content if doc[i].is_alpha]
+        inside = [t for t in words if t.i in quoted]
+        direct = bool(words) and len(inside) == len(words)
+        if direct and len(words) < MIN_QUOTE_WORDS:
+            continue
+        speaker, span, channel = None, None, None
+        if c.source is not None and c.source.lower_ not in NOBODY:
+            speaker, span = _name(c.source, entities, fragments[0][0], text)
+        speaker_text = None
+        if c.source is not None:
+            written = [t for t in c.source.subtree if t.i <= c.source.i or t.dep_ in ("compound", "amod", "appos")]
+            written = text[written[0].idx: written[-1].idx + len(written[-1])] if written else None
+            if written and speaker and written != speaker:
+                speaker_text = written
+        out.append((QuoteMention(
+            start=fragments[0][0], end=fragments[-1][1], text=_shown(text, fragments), speaker=speaker,
+            speaker_span=span, channel=channel, direct=direct, fragments=fragments,
+            verbatim=sorted(set(verbatim)), cue=" ".join(t.text for t in c.cue), speaker_text=speaker_text),
+            candidate_features(doc, c, direct, bool(inside), len(words), model)))
+    return out
+
+
+def _channels(doc, quotes: list[QuoteMention], entities, text) -> None:
+    """ "..., he told Yonhap" / "according to state media": the channel that relayed a named speaker's words."""
+    for q in quotes:
+        if q.cue == "according to" or q.speaker is None:
+            continue
+        sent = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if sent is None:
+            continue
+        source = _according_to(sent[0].sent, set())
+        if source is not None:
+            q.channel = _name(source, entities, q.start, text)[0]
 
 
 def sentence_voices(doc, entities: list[EntityMention]) -> list[tuple[int, int, str]]:
