@@ -1,5 +1,7 @@
 """Cross-source alignment: statuses with their rules, copies never corroborate, different facts stay apart;
 and the seed story's dossier as a reader of the five texts would check it."""
+import re
+
 import pytest
 
 from newsweave import Newsweave
@@ -125,7 +127,15 @@ def test_seed_story_dossier(seeds, db):
     regiment = one(lambda f: f["kind"] == "entity" and "528th" in f["statement"])
     assert regiment["status"] == "agreed" and len(regiment["sources"]) == 4
     miracle = [q for q in d["quotes"] if "miracle" in q["text"]]
-    assert len(miracle) == 1 and len(miracle[0]["sources"]) == 4 and miracle[0]["speaker"].startswith("Kim Jong")
+    # three independent sources have these words (the two copies of one article count once; the fifth
+    # article does not quote the speech)
+    assert len({q["statement"] for q in miracle}) == 1 and len(miracle[0]["statement_sources"]) == 3
+    assert sum("miracle" in a.text for a in articles.values()) == 4
+    assert all(q["speaker"].startswith("Kim Jong") for q in miracle)
+    for q in d["quotes"]:  # each article is credited only with words it has
+        for aid in q["article_ids"]:
+            own = set(re.findall(r"\w+", articles[aid].text.lower()))
+            assert set(re.findall(r"\w+", q["text"].lower())) <= own, (aid, q["text"])
     hong = [q for q in d["quotes"] if "role as an ally" in q["text"]]
     assert hong and hong[0]["speaker"] == "Hong Min"
     dated = {(t["date"], t["event"]) for t in d["timeline"]}

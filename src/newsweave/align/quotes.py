@@ -82,16 +82,21 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
                 names.append(s)
         longest = max((q for _, q, *_ in members), key=lambda q: len(q.text))
         roots = sorted({sources[aid].root for aid, *_ in members})
-        article_ids = sorted({aid for aid, *_ in members})
         speaker = None
         if names:  # the name most sources use, written out in full
             top = max(names, key=lambda n: sum(same_name(n, s) for _, s in pool))
             speaker = max((s for _, s in pool if same_name(top, s)), key=len)
-        # each article is credited with its own words, cue and channel, never with another's
+        # each article is credited with its own words, cue and channel, never with another's: articles
+        # giving the same words make one entry, an article quoting fewer of them makes its own
         said_by = [_variant(aid, q) for aid, q, *_ in members]
-        quotes.append({"speaker": speaker, "text": longest.text, "direct": longest.direct, "cue": longest.cue,
-                       "channel": longest.channel, "article_ids": article_ids, "sources": roots,
-                       "evidence": [e for v in said_by for e in v["evidence"]], "variants": said_by})
+        for telling in _tellings([(v, items[i][2]) for v, i in zip(said_by, group)]):
+            shown = max(telling, key=lambda v: len(v["text"]))
+            quotes.append({"statement": len(facts_out), "speaker": speaker, "text": shown["text"],
+                           "direct": shown["direct"], "cue": shown["cue"], "channel": shown["channel"],
+                           "article_ids": sorted({v["article_id"] for v in telling}),
+                           "sources": sorted({sources[v["article_id"]].root for v in telling}),
+                           "statement_sources": roots,
+                           "evidence": [e for v in telling for e in v["evidence"]], "variants": telling})
         disagreeing = _speaker_conflict(sources, [items[i] for i in group], group, overlap, people)
         if disagreeing:
             status, rule = "conflict", "the same words are given to different people: " + "; ".join(
@@ -106,6 +111,24 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
         facts_out.append({"kind": kind, "status": status, "rule": rule, "sources": roots,
                           "statement": f"{speaker or 'unattributed'}: “{clip(longest.text)}”", "variants": variants})
     return quotes, facts_out
+
+
+SAME_TELLING = 0.9  # share of each telling's words found in the other: the same words, give or take a few
+
+
+def _tellings(said: list[tuple[dict, set[str]]]) -> list[list[dict]]:
+    """Variants of one statement grouped by their words: longest first, each joins the first telling
+    whose words it nearly all shares, both ways."""
+    out: list[tuple[set[str], list[dict]]] = []
+    for v, words in sorted(said, key=lambda x: -len(x[0]["text"])):
+        for head, members in out:
+            common = len(words & head)
+            if common >= SAME_TELLING * max(len(words), 1) and common >= SAME_TELLING * max(len(head), 1):
+                members.append(v)
+                break
+        else:
+            out.append((words, [v]))
+    return [members for _, members in out]
 
 
 def _variant(aid: str, q) -> dict:

@@ -22,13 +22,14 @@ GROUP_LABELS = {"ORG", "NORP", "GPE"}
 
 class AttributionModel:
     def __init__(self, lexicon: dict[str, float], names: list[str] | None = None, coef=None, intercept: float = 0.0,
-                 threshold: float = 0.5):
+                 threshold: float = 0.5, threshold_direct: float = 0.5):
         self.lexicon = lexicon
         self.names = names or []
         self.index = {n: i for i, n in enumerate(self.names)}
         self.coef = np.asarray(coef if coef is not None else [], dtype=float)
         self.intercept = float(intercept)
         self.threshold = threshold
+        self.threshold_direct = threshold_direct  # direct quotes are rarely wrong: a threshold of their own
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -36,12 +37,13 @@ class AttributionModel:
         with resources.files("newsweave.data").joinpath(DEFAULT_PATH).open("rb") as fh:
             z = np.load(fh, allow_pickle=False)
             lexicon = dict(zip(z["lemmas"].tolist(), z["shares"].tolist()))
-            return cls(lexicon, z["names"].tolist(), z["coef"], float(z["intercept"]), float(z["threshold"]))
+            return cls(lexicon, z["names"].tolist(), z["coef"], float(z["intercept"]), float(z["threshold"]),
+                       float(z["threshold_direct"]))
 
     def save(self, path) -> None:
         np.savez_compressed(path, lemmas=np.array(list(self.lexicon)), shares=np.array(list(self.lexicon.values())),
                             names=np.array(self.names), coef=self.coef, intercept=self.intercept,
-                            threshold=self.threshold)
+                            threshold=self.threshold, threshold_direct=self.threshold_direct)
 
     def cue_weight(self, lemma: str) -> float | None:
         """The share of a verb's uses annotated as a cue, or None when it is no cue."""
@@ -56,7 +58,9 @@ class AttributionModel:
     def keep(self, features: dict[str, float]) -> bool | None:
         """Whether a candidate is kept; None before a classifier is fitted (everything is a candidate)."""
         p = self.probability(features)
-        return None if p is None else p >= self.threshold
+        if p is None:
+            return None
+        return p >= (self.threshold_direct if features.get("direct") else self.threshold)
 
 
 def _source_kind(tok) -> str:

@@ -28,7 +28,7 @@ from newsweave.records import EntityMention, QuoteMention
 SPEECH = {"say", "tell", "add", "state", "remark", "note", "write", "announce", "declare", "claim", "insist",
           "warn", "explain", "ask", "reply", "describe", "call", "praise", "stress", "emphasize", "emphasise",
           "vow", "pledge", "urge", "acknowledge", "confirm", "deny", "report", "tweet", "post", "quote", "thank"}
-COMPLEMENTS = ("ccomp", "xcomp", "dobj", "prep")
+ARGUMENTS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp"}
 ADDRESSED = {"tell", "ask", "inform", "assure", "remind", "warn", "urge", "brief"}
 MIN_QUOTE_WORDS = 3  # fewer quoted words are a phrase, not a statement
 NOBODY = {"it", "this", "that", "there", "which", "what"}
@@ -120,27 +120,16 @@ def _cues(doc, quoted: dict[int, int], model: AttributionModel, para: list[int])
         if tok.pos_ != "VERB" or model.cue_weight(tok.lemma_.lower()) is None:
             continue
         source = _speaker_of(tok, set())
-        comp = None
-        for dep in COMPLEMENTS:
-            kids = [c for c in tok.children if c.dep_ == dep and c.i not in quoted or
-                    c.dep_ == dep and dep in ("ccomp", "xcomp")]
-            if dep == "dobj":  # "told me", "asked reporters": whom it was said to, not what
-                kids = [c for c in kids if c.pos_ != "PRON" and tok.lemma_.lower() not in ADDRESSED]
-            if dep == "prep":
-                kids = [p for c in kids if c.lower_ in ("for", "on", "to", "about", "that")
-                        for p in c.children if p.dep_ == "pobj"]
-            if kids:
-                comp = (dep, kids[0])
-                break
-        if comp is None:
-            out.append(Candidate([tok], "quote", source))
-            continue
-        dep, head = comp
-        keep = {t.i for t in head.subtree if para[t.i] == para[tok.i]} - \
-            ({t.i for t in source.subtree} if source is not None else set())
-        if dep == "prep":
-            keep.add(head.head.i)
-        out.append(Candidate([tok] + [t for t in tok.children if t.dep_ == "prt"], dep, source, keep))
+        ccomp = [c for c in tok.children if c.dep_ == "ccomp"]
+        if ccomp:  # "said (that) ...": the clause
+            kind, args = "ccomp", ccomp[:1]
+        else:  # "accused the GOP of stoking ...", "called on Obama to retaliate": what follows, all of it
+            args = [c for c in tok.children if c.i > tok.i and c.dep_ in ARGUMENTS and para[c.i] == para[tok.i]
+                    and not (c.dep_ == "dobj" and c.pos_ == "PRON" and tok.lemma_.lower() in ADDRESSED)]
+            kind = args[0].dep_ if args else "quote"
+        skip = {t.i for t in source.subtree} if source is not None else set()
+        keep = {t.i for a in args for t in a.subtree if para[t.i] == para[tok.i]} - skip
+        out.append(Candidate([tok] + [t for t in tok.children if t.dep_ == "prt"], kind, source, keep))
     # "..., Kim said, according to KCNA": the agency relayed Kim's words (the channel), it is no second speaker
     spoken = {c.cue[0].sent.start for c in out if c.kind != "according" and c.source is not None}
     return [c for c in out if c.kind != "according" or c.cue[0].sent.start not in spoken]
@@ -308,6 +297,8 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
         verbatim = [s for r in c.regions for s in regions[r]] + \
             [s for r in {quoted[i] for i in content if i in quoted} - set(c.regions) for s in regions[r]]
         words = [doc[i] for i in content if doc[i].is_alpha]
+        if all(t.pos_ == "PRON" for t in words):
+            continue  # "praised them": whom, not what
         inside = [t for t in words if t.i in quoted]
         direct = bool(words) and len(inside) == len(words)
         if direct and len(words) < MIN_QUOTE_WORDS:
