@@ -141,6 +141,13 @@ def _variant(aid: str, q) -> dict:
             "verbatim": [{"article_id": aid, "start": a, "end": b} for a, b in q.verbatim]}
 
 
+def _maybe_one(a: str, b: str) -> bool:
+    """Two names that may be one person: the same name spelled or shortened another way, or the same family
+    name ("JT Fowler" and "Gregory T. Fowler", a police chief in two reports)."""
+    ta, tb = name_tokens(a), name_tokens(b)
+    return similar_name(a, b) or bool(ta) and bool(tb) and ta[-1] == tb[-1]
+
+
 def _named_there(text: str, q) -> bool:
     """The article writes the speaker's name at the quote: a "he said" resolved to the last person named is
     a guess, good enough to show, not to accuse a source of misquoting."""
@@ -154,19 +161,21 @@ def _speaker_conflict(sources: dict[str, Source], members: list[tuple], index: l
                       people: set[tuple[str, str]]) -> dict[str, list[str]]:
     """Names and the sources that give them, when independent sources each give nearly the same words to one
     person and the people differ. A source naming two people for the words, an organisation ("the
-    Observatory" and its director) or a pronoun decides nothing."""
+    Observatory" and its director), a pronoun, an "according to" (whose parse often runs on into the
+    sentence) or the same family name decides nothing."""
     by_root: dict[str, list[tuple[int, str]]] = {}
     for pos, (aid, q, *_) in zip(index, members):
-        if q.speaker and (aid, q.speaker) in people and _named_there(sources[aid].article.text, q):
+        if q.speaker and (aid, q.speaker) in people and (q.cue or "").lower() != "according to" and \
+                _named_there(sources[aid].article.text, q):
             by_root.setdefault(sources[aid].root, []).append((pos, q.speaker))
     sole: dict[str, tuple[str, list[int]]] = {}
     for root, said in by_root.items():
         first = said[0][1]
-        if all(similar_name(first, s) for _, s in said):
+        if all(_maybe_one(first, s) for _, s in said):
             sole[root] = (max((s for _, s in said), key=len), [p for p, _ in said])
     names: dict[str, list[str]] = {}
     for root, (name, _) in sole.items():
-        key = next((k for k in names if similar_name(k, name)), name)
+        key = next((k for k in names if _maybe_one(k, name)), name)
         names.setdefault(key, []).append(root)
     if len(names) < 2:
         return {}

@@ -5,6 +5,8 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from spacy.tokens import Span
+
 from newsweave.records import EntityMention
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
@@ -41,8 +43,31 @@ def similar_name(a: str, b: str) -> bool:
     return SequenceMatcher(None, " ".join(name_tokens(a)), " ".join(name_tokens(b))).ratio() >= SIMILAR_NAME
 
 
+# words of rank and office that a tagger sometimes takes into a person's name ("Roy Police Lt. Kevin Smith")
+RANKS = TITLES - {"the", "north", "south"} | {
+    "police", "officer", "chief", "detective", "det", "sgt", "sergeant", "lieutenant", "deputy", "sheriff",
+    "trooper", "captain", "cpl", "corporal", "agent", "judge", "justice", "attorney", "coroner", "spokesman",
+    "spokeswoman", "officers", "superintendent", "inspector", "commissioner", "dept", "department"}
+
+
+def _person_span(e):
+    """A person's name without the ranks and offices a tagger took into it: "Roy Police Lt" is no name,
+    "Lt. Kevin Smith" is "Kevin Smith"."""
+    words = [t for t in e if t.is_alpha]
+    ranked = [i for i, t in enumerate(e) if t.lower_.rstrip(".") in RANKS]
+    if not ranked:
+        return e
+    rest = e[ranked[-1] + 1:]
+    while len(rest) and not rest[0].is_alpha:
+        rest = rest[1:]
+    if not (len(rest) and any(t.is_title for t in rest) and words):
+        return None
+    return Span(e.doc, rest.start, rest.end, label=e.label_)
+
+
 def extract_entities(doc) -> list[EntityMention]:
     mentions = [e for e in doc.ents if e.label_ in LABELS and any(c.isalpha() for c in e.text)]
+    mentions = [m for m in (_person_span(e) if e.label_ == "PERSON" else e for e in mentions) if m is not None]
     # clusters of person names: a short mention joins the one longer name it is part of
     full: list[tuple[str, ...]] = []
     surface: dict[tuple[str, ...], str] = {}

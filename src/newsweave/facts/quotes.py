@@ -17,6 +17,7 @@ on); other quoted words (scare quotes, titles) are not speech.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from newsweave.facts.attribution import AttributionModel, candidate_features
@@ -49,11 +50,13 @@ def _speaker_of(verb, inside) -> object | None:
     tok = verb
     for _ in range(3):
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in inside]
+        if subj and subj[0].lower_ in ("who", "that") and tok.dep_ == "relcl":
+            return tok.head  # "officials, who said ...": the officials
         agent = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         if agent:
             return agent[0]
-        if subj:
-            return subj[0]
+        if subj:  # "said Roy Police Lt. Kevin Smith" parses as two subjects: the name is the last
+            return max(subj, key=lambda t: (t.ent_type_ == "PERSON", t.i))
         if tok.dep_ in ("advcl", "xcomp", "conj", "ccomp", "parataxis", "relcl") and tok.head is not tok:
             if tok.dep_ == "relcl":
                 return tok.head  # "officials, who said ..."
@@ -95,7 +98,29 @@ def _name(tok, entities: list[EntityMention], before: int, text: str) -> tuple[s
         if start <= e.start and e.end <= end and e.label in ("PERSON", "ORG") and \
                 not text[e.end: e.end + 2] in ("'s", "’s"):
             return e.entity, (e.start, e.end)
+    if tok.pos_ == "NOUN" and any(c.lower_ == "the" for c in tok.children):
+        named = _described(tok.lower_, entities, text, before)
+        if named is not None:  # "the senator", after "Sen. Ted Cruz" and no other senator
+            return named, (start, end)
     return text[start:end], (start, end)
+
+
+ABBREVIATED = {"senator": "sen", "governor": "gov", "representative": "rep", "president": "pres",
+               "general": "gen", "secretary": "sec", "professor": "prof", "lieutenant": "lt", "sergeant": "sgt"}
+
+
+def _described(noun: str, entities: list[EntityMention], text: str, before: int) -> str | None:
+    """The one person named earlier with this title or description ("Sen. Ted Cruz", "Ted Cruz, the
+    senator from Texas"), or None when none or several are."""
+    words = {noun, ABBREVIATED.get(noun, noun)}
+    found = set()
+    for e in entities:
+        if e.label != "PERSON" or e.start >= before:
+            continue
+        around = re.findall(r"\w+", (text[max(e.start - 30, 0):e.start] + " " + text[e.end:e.end + 60]).lower())
+        if words & set(around):
+            found.add(e.entity)
+    return found.pop() if len(found) == 1 else None
 
 
 def _paragraph_of(doc, text: str) -> list[int]:
@@ -135,17 +160,28 @@ def _cues(doc, quoted: dict[int, int], model: AttributionModel, para: list[int])
     return [c for c in out if c.kind != "according" or c.cue[0].sent.start not in spoken]
 
 
-def _nearest_cue(doc, span_tokens: range, cues: list[Candidate], quoted: dict[int, int],
-                 para: list[int]) -> Candidate | None:
-    """The cue in the sentences a quotation touches that stands nearest to it, outside any quotation."""
+def _opens_sentence(doc, toks: range) -> bool:
+    first = doc[toks.start]
+    return first.i <= first.sent.start + 1
+
+
+def _nearest_cue(doc, span_tokens: range, cues: list[Candidate], quoted: dict[int, int], para: list[int],
+                 text: str, after: bool) -> Candidate | None:
+    """The cue in the sentences a quotation touches that stands nearest to it, outside any quotation; with
+    `after`, also in the sentence after it even when the quotation ends a sentence of its own."""
     first, last = doc[span_tokens.start], doc[span_tokens.stop - 1]
     lo, hi = first.sent.start, last.sent.end
-    if last.i + 1 < len(doc):  # "“...,” he said." may be cut after the closing mark
+    inner = text[:last.idx].rstrip(" ”\"’'")[-1:]
+    if last.i + 1 < len(doc) and (after or inner == ","):  # "“...,” he said." may be cut after the mark
         hi = max(hi, doc[last.i + 1].sent.end)
-    if first.i > 0 and doc[first.i - 1].sent.start < lo and doc[first.i - 1].lower_ == ":":
-        lo = doc[first.i - 1].sent.start  # "He said: “...”"
-    near = [c for c in cues if lo <= c.cue[0].i < hi and c.cue[0].i not in quoted
-            and para[c.cue[0].i] in (para[first.i], para[last.i])]
+    paras = {para[first.i], para[last.i]}
+    k = first.i - 1
+    while k > 0 and doc[k].is_space:
+        k -= 1
+    if k >= 0 and doc[k].text == ":":  # "He said: “...”", also with the quote in the next paragraph
+        lo = min(lo, doc[k].sent.start)
+        paras.add(para[k])
+    near = [c for c in cues if lo <= c.cue[0].i < hi and c.cue[0].i not in quoted and para[c.cue[0].i] in paras]
     if not near:
         return None
     return min(near, key=lambda c: min(abs(c.cue[0].i - first.i), abs(c.cue[0].i - last.i)))
@@ -244,18 +280,24 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
     for c in cues:  # a quotation inside a governed clause belongs to that clause (mixed or direct)
         for r in {quoted[i] for i in c.content if i in quoted}:
             owner.setdefault(r, c)
-    for r, toks in enumerate(region_tokens):
-        if r in owner or len(toks) == 0:
+    para = [para_of[t.start] if len(t) else -1 for t in region_tokens]
+    statements = [r for r, toks in enumerate(region_tokens)  # shorter quoted phrases outside any governed
+                  if len(toks) and sum(1 for i in toks if doc[i].is_alpha) >= MIN_QUOTE_WORDS]  # clause: not speech
+    for r in statements:  # in reading order: the speaker of a quoted sentence is ...
+        if r in owner:
             continue
-        if sum(1 for i in toks if doc[i].is_alpha) < MIN_QUOTE_WORDS:
-            continue  # a quoted phrase outside any governed clause: a scare quote or a title, not speech
-        c = _nearest_cue(doc, toks, cues, quoted, para_of) or _introducing_verb(doc, toks, quoted, para_of) \
-            or _signed(doc, toks, para_of)
+        toks = region_tokens[r]
+        c = _nearest_cue(doc, toks, cues, quoted, para_of, text, after=False)  # ... named in its sentence,
+        before = max((k for k in owner if k < r and para[k] == para[r]), default=None)
+        if c is None and before is not None and _opens_sentence(doc, toks):
+            c = owner[before]  # ... the one of the quotation before it in the paragraph, who goes on,
+        if c is None:  # ... or named after it ("“...!” Trump shouted."), or signed ("“...” ― Oscar Quintero")
+            c = _nearest_cue(doc, toks, cues, quoted, para_of, text, after=True) or \
+                _introducing_verb(doc, toks, quoted, para_of) or _signed(doc, toks, para_of)
         if c is not None:
             if c not in cues:
                 cues.append(c)
             owner[r] = c
-    para = [para_of[t.start] if len(t) else -1 for t in region_tokens]
     last, last_end = None, -1
     for r, toks in enumerate(region_tokens):  # quoted sentences with no cue: the last speaker goes on
         if len(toks) == 0:
@@ -263,16 +305,10 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
         if r in owner:
             last, last_end = owner[r], r
             continue
-        first = doc[toks.start]
-        opens_sentence = first.i <= first.sent.start + 1
-        words = sum(1 for i in toks if doc[i].is_alpha)
-        if last is None or not opens_sentence or words < MIN_QUOTE_WORDS or para[r] - para[last_end] > 1:
+        if last is None or r not in statements or not _opens_sentence(doc, toks) or para[r] - para[last_end] != 1:
             continue
-        if para[r] == para[last_end]:
-            owner[r] = last  # the same paragraph: one statement in fragments
-        else:  # the next paragraph: a statement of its own by the same speaker
-            owner[r] = last = Candidate(last.cue, "quote", last.source)
-            cues.append(last)
+        owner[r] = last = Candidate(last.cue, "quote", last.source)  # the next paragraph: the speaker goes on
+        cues.append(last)
         last_end = r
     for r in sorted(owner):
         owner[r].regions.append(r)
@@ -323,7 +359,7 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
 def _channels(doc, quotes: list[QuoteMention], entities, text) -> None:
     """ "..., he told Yonhap" / "according to state media": the channel that relayed a named speaker's words."""
     for q in quotes:
-        if q.cue == "according to" or q.speaker is None:
+        if (q.cue or "").lower() == "according to" or q.speaker is None:
             continue
         sent = doc.char_span(q.start, q.end, alignment_mode="expand")
         if sent is None:
