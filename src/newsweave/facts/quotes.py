@@ -298,6 +298,11 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
             if c not in cues:
                 cues.append(c)
             owner[r] = c
+    for r, toks in enumerate(region_tokens):  # “The plan,” he said, “is dead.”: a short first half is half a quote
+        c = owner.get(r + 1)
+        if r not in owner and len(toks) and c is not None and toks.stop <= c.cue[0].i < region_tokens[r + 1].start \
+                and doc[toks.start].sent == doc[region_tokens[r + 1].start].sent:
+            owner[r] = c
     last, last_end = None, -1
     for r, toks in enumerate(region_tokens):  # quoted sentences with no cue: the last speaker goes on
         if len(toks) == 0:
