@@ -124,7 +124,7 @@ def article_view(nw: Newsweave, article_id: str) -> dict | None:
     if facts:
         spans += [(q.start, q.end, "quantity", q.text) for q in facts.quantities]
         spans += [(d.start, d.end, "date", d.date) for d in facts.dates]
-        spans += [(q.start, q.end, "quote", q.speaker or "") for q in facts.quotes]
+        spans += [(a, b, "quote", q.speaker or "") for q in facts.quotes for a, b in q.fragments or [(q.start, q.end)]]
         spans += [(e.start, e.end, "entity", e.entity) for e in facts.entities]
     link = nw.store.copy_links_for([article_id]).get(article_id)
     supports = [{"id": f["id"], "status": f["status"], "statement": f["statement"]} for f in dossier["facts"]
