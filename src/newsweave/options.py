@@ -27,7 +27,8 @@ class Options:
     split_neighbours: int = 5  # the cut looks at each member's this many closest others only (0 = all)
     split_min_part: int = 3  # ... into parts of at least this many articles (copies counted once)
     split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)
-    max_gap_days: int = 21  # dated articles further apart than this never share a story
+    max_gap_days: int = 21  # dated articles further apart than this never share a story ...
+    particulars_names: int = 2  # ... unless they share this many rarely named people (0 = off)
     date_grace_days: float = 1.0  # reports of one event a day or so apart are compared as if same-day ...
     date_half_life_days: float = 2.0  # ... beyond it their similarity halves every this many days (0 = off)
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory

@@ -183,7 +183,7 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
         grown[chosen[row[0]]].setdefault(groups.find(row[0]), row)
     next_temp = min([0, *chosen.values()]) - 1
     moved = {groups.find(aid): sid for aid, sid in
-             clusterer.split({sid: list(m.values()) for sid, m in grown.items()}, next_temp).items()}
+             clusterer.split({sid: list(m.values()) for sid, m in grown.items()}, next_temp, df).items()}
     moved_ids = [aid for aid, sid in [*story_of.items(), *assignments.items()]
                  if sid in grown and groups.find(aid) in moved]
     for aid in moved_ids:

@@ -12,29 +12,44 @@ from newsweave.store import Store
 from newsweave.tokens import CJK
 
 # 2: Chinese and Japanese text is split into characters for MinHash shingles and story terms
-FEATURES_VERSION = b"2"
+# 3: people's names get hash columns of their own (every article's terms are hashed anew)
+FEATURES_VERSION = b"3"
+CHUNK = 2000  # articles recomputed per step: bounds memory on a large store
 
 
 def refresh_features(store: Store, options: Options) -> int:
-    """Recompute the stored features of articles the older tokenisation read differently (text with Chinese
-    or Japanese characters), once per store, keeping the document frequencies in step. Returns how many."""
+    """Recompute the stored features of articles that an older version computed differently, once per
+    store, keeping the document frequencies in step. Returns how many changed."""
     if store.blob("features_version") == FEATURES_VERSION:
         return 0
-    rows = store.db.execute("SELECT id, title, text, story_id FROM articles WHERE text GLOB ?",
-                            (f"*{CJK.pattern}*",)).fetchall()
-    old = store.features([r[0] for r in rows])
-    rows = [r for r in rows if r[0] in old]
+    ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY rowid")]
     hasher = MinHasher(options.num_perm, options.shingle_size)
-    updates = []
-    for article_id, title, text, _ in rows:
-        words, anchors = article_features(title, text)
-        updates.append((hasher.signature(text).tobytes(), words, anchors, article_id))
-    blobs = {"features_version": FEATURES_VERSION}
-    placed = [i for i, row in enumerate(rows) if row[3] is not None]  # only placed articles are counted
-    if placed and store.blob("df_n") is not None:
+    df = None
+    if store.blob("df_n") is not None:
         df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
-        df.remove(count_matrix([old[rows[i][0]][1] for i in placed]), count_matrix([old[rows[i][0]][2] for i in placed]))
-        df.add(count_matrix([updates[i][1] for i in placed]), count_matrix([updates[i][2] for i in placed]))
-        blobs.update(df.to_blobs())
-    store.replace_features(updates, blobs)
-    return len(updates)
+    changed = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start: start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(f"SELECT id, title, text, story_id FROM articles WHERE id IN ({marks})",
+                                chunk).fetchall()
+        old = store.features([r[0] for r in rows])
+        updates, placed = [], []
+        for article_id, title, text, story_id in rows:
+            if article_id not in old:
+                continue
+            words, anchors = article_features(title, text)
+            if (words, anchors) == old[article_id][1:]:
+                continue
+            signature = old[article_id][0] if not CJK.search(text) else hasher.signature(text).tobytes()
+            updates.append((signature, words, anchors, article_id))
+            if story_id is not None:  # only placed articles are counted
+                placed.append(len(updates) - 1)
+        if df is not None and placed:
+            df.remove(count_matrix([old[updates[i][3]][1] for i in placed]),
+                      count_matrix([old[updates[i][3]][2] for i in placed]))
+            df.add(count_matrix([updates[i][1] for i in placed]), count_matrix([updates[i][2] for i in placed]))
+        store.replace_features(updates, df.to_blobs() if df is not None else {})
+        changed += len(updates)
+    store.replace_features([], {"features_version": FEATURES_VERSION})
+    return changed

@@ -19,11 +19,12 @@ import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
-from newsweave.cluster.features import DIM, article_features, unpack
+from newsweave.cluster.features import DIM, NAME_BASE, article_features, unpack
 from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 
+RARE_NAME_MIN, RARE_NAME_SHARE = 10, 0.001  # a name in at most this many articles (or share of them) is rare
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
 
 __all__ = ["DocumentFrequencies", "StoryClusterer", "article_features", "count_matrix"]
@@ -44,8 +45,8 @@ def count_matrix(blobs: list[bytes]) -> sp.csr_matrix:
 class StoryVectors(NamedTuple):
     """Stories as vectors: each one's mean member vector (for average similarities), and its members'."""
 
-    means: tuple[sp.csr_matrix, sp.csr_matrix]  # (words, anchors), one row per story
-    members: tuple[sp.csr_matrix, sp.csr_matrix]  # one row per member, stories end to end
+    means: tuple[sp.csr_matrix, ...]  # (words, anchors, particulars), one row per story
+    members: tuple[sp.csr_matrix, ...]  # one row per member, stories end to end
     bounds: np.ndarray  # story k's members are rows bounds[k]:bounds[k + 1]
     days: list[int | None]  # each member's date as a day number
     lo: np.ndarray  # each story's date span (NaN: not all members dated)
@@ -101,6 +102,20 @@ class DocumentFrequencies:
         x.data *= idf.astype(np.float32)
         return normalize(x)
 
+    def rare_names(self, anchors: sp.csr_matrix) -> sp.csr_matrix:
+        """1 for each person's name an article gives that few articles give (a victim, a suspect; not a
+        president or a spokesman quoted everywhere): at most RARE_NAME_MIN articles, or RARE_NAME_SHARE of
+        them in a large store."""
+        x = anchors.tocsr().astype(np.float32, copy=True)
+        most = max(RARE_NAME_MIN, RARE_NAME_SHARE * self.n)
+        x.data = ((x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)).astype(np.float32)
+        x.eliminate_zeros()
+        return x
+
+    def views(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> tuple[sp.csr_matrix, ...]:
+        """(words, anchors, rare names): the first two weighed by TF-IDF, the last 0/1."""
+        return self.weigh(words, "words"), self.weigh(anchors, "anchors"), self.rare_names(anchors)
+
 
 class StoryClusterer:
     def __init__(self, options: Options | None = None):
@@ -109,8 +124,13 @@ class StoryClusterer:
 
     def similarity(self, a: tuple, b: tuple) -> np.ndarray:
         """a, b: (word vectors, anchor vectors); returns dense cosine mix."""
+        return self.similarities(a, b)[0]
+
+    def similarities(self, a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """a, b: (words, anchors, rare names) views. The cosine mix of words and anchors and, apart, how
+        many rare names of people they share (for mean vectors: on average over their pairs)."""
         w = self.options.entity_weight
-        return ((1 - w) * (a[0] @ b[0].T) + w * (a[1] @ b[1].T)).toarray()
+        return (1 - w) * (a[0] @ b[0].T).toarray() + w * (a[1] @ b[1].T).toarray(), (a[2] @ b[2].T).toarray()
 
     @staticmethod
     def _day_gaps(da: list[int | None], db: list[int | None]) -> np.ndarray:
@@ -119,14 +139,19 @@ class StoryClusterer:
         b = np.array([np.nan if d is None else d for d in db], dtype=float)
         return np.abs(a[:, None] - b[None, :])
 
-    def _gap_weight(self, gap: np.ndarray) -> np.ndarray:
+    def _gap_weight(self, gap: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
         """Factor on the similarity of two articles `gap` days apart: 1 within `date_grace_days`, halved
-        every `date_half_life_days` after, 0 beyond `max_gap_days`. NaN (an undated side) gives 1."""
+        every `date_half_life_days` after, 0 beyond `max_gap_days`. NaN (an undated side) gives 1. Two
+        articles whose particulars match are not held apart by their dates: a funeral or a trial weeks later names
+        the same victim; two look-alike shootings in one city name different people. `names`: how many
+        rare names of people each pair shares; `particulars_names` of them are a match."""
         o = self.options
         gap = np.nan_to_num(gap, nan=0.0)
         h = o.date_half_life_days
         weight = np.ones_like(gap) if h <= 0 else 0.5 ** (np.clip(gap - o.date_grace_days, 0.0, None) / h)
         weight[gap > o.max_gap_days] = 0.0
+        if names is not None and o.particulars_names > 0:  # each rare name shared counts for its share
+            weight = np.maximum(weight, np.clip(names / o.particulars_names, 0.0, 1.0))
         return weight
 
     def assign(
@@ -148,7 +173,7 @@ class StoryClusterer:
         chunk = self.options.cluster_chunk
         for start in range(0, len(new), chunk):
             part = new[start : start + chunk]
-            vecs = (df.weigh(count_matrix([p[1] for p in part]), "words"), df.weigh(count_matrix([p[2] for p in part]), "anchors"))
+            vecs = df.views(count_matrix([p[1] for p in part]), count_matrix([p[2] for p in part]))
             dates = [day_number(p[3]) for p in part]
             labels = self._group(vecs, dates)
             candidates = self._candidate_stories(vecs, labels, dates, story_vecs)
@@ -194,7 +219,17 @@ class StoryClusterer:
         average = np.asarray((sim @ to_story).todense())  # group member x candidate story
         return [int(indices[k]) for k in average.argmax(axis=1)]
 
-    def split(self, stories: dict[int, list[tuple[str, bytes, bytes, str | None]]], next_temp: int) -> dict[str, int]:
+    def _apart(self, days: list[int | None], anchors: sp.csr_matrix, df: DocumentFrequencies | None) -> np.ndarray:
+        """Pairs too far apart in time to share an event: only the hard limit here (within a story, weighing
+        by date would cut developing events by day), and not for pairs whose particulars match."""
+        apart = self._day_gaps(days, days) > self.options.max_gap_days  # NaN (undated) compares False
+        if df is not None and apart.any() and self.options.particulars_names > 0:
+            names = df.rare_names(anchors)
+            apart &= (names @ names.T).toarray() < self.options.particulars_names
+        return apart
+
+    def split(self, stories: dict[int, list[tuple[str, bytes, bytes, str | None]]], next_temp: int,
+              df: DocumentFrequencies | None = None) -> dict[str, int]:
         """stories: story id -> members (article id, word blob, anchor blob, published), one per copy group.
         Returns article id -> new temporary story id (from `next_temp` down) for the members that leave
         their story because it holds two events; the part left when the smaller side of each cut has moved
@@ -208,11 +243,10 @@ class StoryClusterer:
                 self.stats.add("stories_too_large_to_split")
                 continue
             days = [day_number(m[3]) for m in members]
-            # only the hard limit here: within a story, weighing by date would cut developing events by day
-            apart = self._day_gaps(days, days) > o.max_gap_days  # NaN (undated) compares False
-            labels = split_story(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]),
-                                 apart, o.split_anchor_weight, o.split_max_cut, o.split_min_part,
-                                 neighbours=o.split_neighbours, near_copy=o.split_near_copy)
+            anchors = count_matrix([m[2] for m in members])
+            labels = split_story(count_matrix([m[1] for m in members]), anchors,
+                                 self._apart(days, anchors, df), o.split_anchor_weight, o.split_max_cut,
+                                 o.split_min_part, neighbours=o.split_neighbours, near_copy=o.split_near_copy)
             for label in range(1, int(labels.max()) + 1):
                 for r in np.flatnonzero(labels == label):
                     out[members[r][0]] = next_temp
@@ -253,7 +287,7 @@ class StoryClusterer:
             if a == b or not 2 * o.split_min_part <= len(parts[a]) + len(parts[b]) <= o.split_max_story:
                 continue
             union = np.concatenate([parts[a], parts[b]])
-            if self._holds_together(counts[0][union], counts[1][union], [days[i] for i in union]):
+            if self._holds_together(counts[0][union], counts[1][union], [days[i] for i in union], df):
                 keep, gone = (a, b) if (a > 0, -abs(a)) >= (b > 0, -abs(b)) else (b, a)
                 parent[gone] = keep
                 parts[keep] = np.concatenate([parts[keep], parts.pop(gone)])
@@ -267,8 +301,8 @@ class StoryClusterer:
         threshold = self.options.story_threshold
         rows = [k for k, sid in enumerate(ids) if sid in changed]
         # an upper bound first: the mean vectors' similarity weighed by the date spans (see _spans)
-        bound = self.similarity((stories.means[0][rows], stories.means[1][rows]), stories.means)
-        bound *= self._span_weight(stories.lo[rows], stories.hi[rows], stories.lo, stories.hi)
+        bound, anchors = self.similarities(tuple(m[rows] for m in stories.means), stories.means)
+        bound *= self._span_weight(stories.lo[rows], stories.hi[rows], stories.lo, stories.hi, anchors)
         pairs = set()
         for r, a in enumerate(rows):
             for b in np.argsort(-bound[r], kind="stable"):
@@ -279,17 +313,18 @@ class StoryClusterer:
                 value = float(bound[r, b])
                 if stories.dated[a] and stories.dated[b]:  # dates count pair by pair (else no pair has two)
                     sa = slice(stories.bounds[a], stories.bounds[a + 1])
-                    value = float(self._mean_pair_similarities((stories.members[0][sa], stories.members[1][sa]),
+                    value = float(self._mean_pair_similarities(tuple(m[sa] for m in stories.members),
                                                                stories.days[sa], stories, np.array([b]))[0])
                 if value >= threshold:
                     pairs.add((value, *sorted((ids[a], int(ids[b])), reverse=True)))
                     break  # the most similar story only: trying more changed nothing on ECB+, at twice the cost
         return pairs
 
-    def _holds_together(self, words: sp.csr_matrix, anchors: sp.csr_matrix, days: list[int | None]) -> bool:
+    def _holds_together(self, words: sp.csr_matrix, anchors: sp.csr_matrix, days: list[int | None],
+                        df: DocumentFrequencies | None = None) -> bool:
         """True if the split would leave these members in one story."""
         o = self.options
-        labels = split_story(words, anchors, self._day_gaps(days, days) > o.max_gap_days, o.split_anchor_weight,
+        labels = split_story(words, anchors, self._apart(days, anchors, df), o.split_anchor_weight,
                              o.split_max_cut, o.split_min_part, depth=1, neighbours=o.split_neighbours,
                              near_copy=o.split_near_copy)
         return not labels.any()
@@ -309,17 +344,20 @@ class StoryClusterer:
         lo[undated | ~dated], hi[undated | ~dated] = np.nan, np.nan
         return lo, hi, dated
 
-    def _span_weight(self, lo_a, hi_a, lo_b, hi_b) -> np.ndarray:
-        """Date weights between every two sets from their spans (days between them; NaN: weight 1)."""
-        return self._gap_weight(np.clip(np.fmax(lo_a[:, None] - hi_b[None, :], lo_b[None, :] - hi_a[:, None]), 0, None))
+    def _span_weight(self, lo_a, hi_a, lo_b, hi_b, names: np.ndarray) -> np.ndarray:
+        """Date weights between every two sets from their spans (days between them; NaN: weight 1). Sets
+        sharing any rare name are weighed 1: some of their pairs may match, and those are weighed pair by
+        pair after this first look."""
+        gap = np.clip(np.fmax(lo_a[:, None] - hi_b[None, :], lo_b[None, :] - hi_a[:, None]), 0, None)
+        return self._gap_weight(gap, np.where(names > 0, np.inf, 0.0))
 
     def _mean_pair_similarities(self, group: tuple, days: list, stories: StoryVectors, which: np.ndarray) -> np.ndarray:
         """The mean over all pairs of a member of `group` and a member of story k of their similarity, each pair
         weighed by its dates, for each story k in `which`, in one product."""
         starts, ends = stories.bounds[which], stories.bounds[which + 1]
         rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
-        sim = self.similarity(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
-        sim *= self._gap_weight(self._day_gaps(days, [stories.days[r] for r in rows]))
+        sim, anchors = self.similarities(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
+        sim *= self._gap_weight(self._day_gaps(days, [stories.days[r] for r in rows]), anchors)
         per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return per_story / (len(days) * (ends - starts))
 
@@ -332,20 +370,20 @@ class StoryClusterer:
         owner = np.repeat(np.arange(len(story_ids)), sizes)
         if counts is None:
             counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
-        words, anchors = df.weigh(counts[0], "words"), df.weigh(counts[1], "anchors")
+        views = df.views(*counts)
         # mean member vector per story: its dot product with x is x's average similarity to the members
         mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
         days = [day_number(m[3]) for m in members]
         lo, hi, dated = self._spans(days, owner, len(story_ids))
-        return StoryVectors((mean @ words, mean @ anchors), (words, anchors),
+        return StoryVectors(tuple(mean @ v for v in views), views,
                             np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated)
 
     def _group(self, vecs, dates) -> np.ndarray:
         n = vecs[0].shape[0]
         if n == 1:
             return np.zeros(1, dtype=int)
-        sim = self.similarity(vecs, vecs)
-        sim *= self._gap_weight(self._day_gaps(dates, dates))
+        sim, anchors = self.similarities(vecs, vecs)
+        sim *= self._gap_weight(self._day_gaps(dates, dates), anchors)
         np.fill_diagonal(sim, 1.0)
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - self.options.story_threshold)
@@ -364,21 +402,21 @@ class StoryClusterer:
         rows = np.arange(len(labels))
         # mean member vector per group: its dot product with a story's mean vector is the average similarity
         mean = sp.csr_matrix((1.0 / np.bincount(labels)[labels], (labels, rows)), shape=(n_groups, len(labels)))
-        group_vecs = (mean @ vecs[0], mean @ vecs[1])
+        group_vecs = tuple(mean @ v for v in vecs)
         lo, hi, dated = self._spans(dates, labels, n_groups)
         members = np.split(rows[np.argsort(labels, kind="stable")], np.cumsum(np.bincount(labels))[:-1])
         out: list[np.ndarray] = []
         for b in range(0, n_groups, block):
             part = slice(b, b + block)
             # an upper bound first, from the date spans; pairs of dated sets are then averaged pair by pair
-            avg = self.similarity((group_vecs[0][part], group_vecs[1][part]), stories.means)
-            avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi)
+            avg, anchors = self.similarities(tuple(v[part] for v in group_vecs), stories.means)
+            avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi, anchors)
             for g, row in enumerate(avg, start=b):
                 above = np.flatnonzero(row >= threshold)
                 exact = above[dated[g] & stories.dated[above]]
                 if len(exact):
                     row[exact] = self._mean_pair_similarities(
-                        (vecs[0][members[g]], vecs[1][members[g]]), [dates[i] for i in members[g]], stories, exact)
+                        tuple(v[members[g]] for v in vecs), [dates[i] for i in members[g]], stories, exact)
                 above = above[row[above] >= threshold]
                 out.append(above[np.argsort(-row[above], kind="stable")])
         return out

@@ -178,8 +178,8 @@ def _last_day(d: DateMention) -> date | None:
 def background_sentences(doc, dates: list[DateMention], base: date | None, lead: int = 3) -> set[int]:
     """Start offsets of the sentences that recall an earlier event ("down the street from a July 2014
     shooting that left a girl dead. Genesis Rincon was shot ..."): past the lead, dated well before
-    publication by a date written in full (a bare "October 18" placed in the past year is a guess), and
-    up to two sentences after it in the same paragraph unless they are dated otherwise. When the lead
+    publication by a date written in full or with "last" (a bare "October 18" placed in the past year is a
+    guess), and up to two sentences after it in the same paragraph unless they are dated otherwise. When the lead
     itself is dated that early, the article is a follow-up whose main event is the old one: none."""
     if base is None or not dates:
         return set()
@@ -187,7 +187,9 @@ def background_sentences(doc, dates: list[DateMention], base: date | None, lead:
     sents = [(s.start_char, s.end_char) for s in doc.sents]
     lead_end = sents[lead][0] if len(sents) > lead else len(text)
     cutoff = base - timedelta(days=BACKGROUND_DAYS)
-    old = {d.sentence[0] for d in dates if not d.relative and (_last_day(d) or base) < cutoff}
+    written = [d for d in dates if not d.relative or d.text.lower().startswith("last ")
+               or text[max(d.start - 5, 0):d.start].lower() == "last "]  # "last November" is no guess
+    old = {d.sentence[0] for d in written if (_last_day(d) or base) < cutoff}
     if any(start < lead_end for start in old):
         return set()
     recent = {d.sentence[0] for d in dates} - old
