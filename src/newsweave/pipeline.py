@@ -132,9 +132,9 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     features = store.features()
     hashes = dict(store.db.execute("SELECT id, text_hash FROM articles").fetchall())
     placed_rows = store.db.execute(
-        "SELECT id, story_id, published FROM articles WHERE story_id IS NOT NULL ORDER BY seq").fetchall()
+        "SELECT id, story_id, published, language FROM articles WHERE story_id IS NOT NULL ORDER BY seq").fetchall()
     story_of = {r[0]: r[1] for r in placed_rows}
-    for aid, _, _ in placed_rows:
+    for aid, *_ in placed_rows:
         detector.add_existing(aid, np.frombuffer(features[aid][0], dtype=np.uint64), hashes[aid])
     for article in pending:
         detector.add_new(article.id, np.frombuffer(features[article.id][0], dtype=np.uint64), hashes[article.id])
@@ -164,11 +164,11 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
             representatives.append(article)
 
     stories: dict[int, list] = {}
-    for aid, sid, published in placed_rows:
-        stories.setdefault(sid, []).append((aid, features[aid][1], features[aid][2], published))
+    for aid, sid, published, language in placed_rows:
+        stories.setdefault(sid, []).append((aid, features[aid][1], features[aid][2], published, language))
     df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
     clusterer = StoryClusterer(options)
-    new = [(a.id, features[a.id][1], features[a.id][2], a.published) for a in representatives]
+    new = [(a.id, features[a.id][1], features[a.id][2], a.published, a.language) for a in representatives]
     chosen = clusterer.assign(new, stories, df)
     for article in representatives:
         for aid in followers[groups.find(article.id)]:
@@ -176,9 +176,9 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
 
     # Every story that grew is checked for two events of one kind; copy groups move whole.
     grown: dict[int, dict[str, tuple]] = {sid: {} for sid in set(chosen.values())}
-    for aid, sid, published in placed_rows:
+    for aid, sid, published, language in placed_rows:
         if sid in grown:
-            grown[sid].setdefault(groups.find(aid), (aid, features[aid][1], features[aid][2], published))
+            grown[sid].setdefault(groups.find(aid), (aid, features[aid][1], features[aid][2], published, language))
     for row in new:
         grown[chosen[row[0]]].setdefault(groups.find(row[0]), row)
     next_temp = min([0, *chosen.values()]) - 1
@@ -195,11 +195,12 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
 
     # Pieces of one event that arrived in different ingests are merged (see StoryClusterer.merge); copy groups
     # count once, as in the split.
-    published = {aid: day for aid, _, day in placed_rows} | {a.id: a.published for a in pending}
+    published = {aid: day for aid, _, day, _ in placed_rows} | {a.id: a.published for a in pending}
+    language = {aid: lang for aid, _, _, lang in placed_rows} | {a.id: a.language for a in pending}
     current = {**story_of, **assignments}
     members: dict[int, dict[str, tuple]] = {}
     for aid, sid in current.items():
-        row = (aid, features[aid][1], features[aid][2], published[aid])
+        row = (aid, features[aid][1], features[aid][2], published[aid], language[aid])
         members.setdefault(sid, {}).setdefault(groups.find(aid), row)
     merged = clusterer.merge({sid: list(m.values()) for sid, m in members.items()},
                              set(assignments.values()) | set(grown), df)

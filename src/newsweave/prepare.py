@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsweave.clean import Cleaner
+from newsweave.clean.language import detect_language
 from newsweave.cluster import article_features
 from newsweave.dedup import MinHasher
 from newsweave.dedup.minhash import shingle_hashes
@@ -74,6 +75,7 @@ class Preparer:
     def _finish(self, doc: RawDocument, article: Article | None) -> Prepared:
         if article is None:
             return Prepared(doc.source, error="no article text found after cleaning", stat="dropped_no_text")
+        article.language = detect_language(article.text, article.title)
         words, anchors = article_features(article.title, article.text)
         shingles = shingle_hashes(article.text, self.hasher.shingle_size)
         return Prepared(doc.source, article, text_hash(article.text), self.hasher.signature_of(shingles).tobytes(),

@@ -72,6 +72,7 @@ class Article:
     credited_origin: str | None = None
     credit_line: str | None = None
     removed_chars: int = 0  # how much of the raw text the cleaner dropped (page chrome)
+    language: str | None = None  # ISO 639-1 code of the text's language, None when it cannot be told
     seq: int | None = None  # ingest order, set by the store
     story_id: int | None = None
 

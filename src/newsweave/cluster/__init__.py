@@ -52,6 +52,23 @@ class StoryVectors(NamedTuple):
     lo: np.ndarray  # each story's date span (NaN: not all members dated)
     hi: np.ndarray
     dated: np.ndarray  # whether any member is dated
+    languages: list[str | None]  # each story's language (its members' most common; None: not known)
+
+
+def language_of(member: tuple) -> str | None:
+    """A member row's language: (id, words, anchors, published[, language])."""
+    return member[4] if len(member) > 4 else None
+
+
+def same_language(a: str | None, b: str | None) -> bool:
+    """Whether two articles may share a story: stories never hold two languages (an unknown language goes
+    with any). A cross-lingual comparison would decide here."""
+    return a is None or b is None or a == b
+
+
+def _main_language(members: list[tuple]) -> str | None:
+    known = [language_of(m) for m in members if language_of(m)]
+    return max(set(known), key=known.count) if known else None
 
 
 def _shared_columns(x: sp.csr_matrix, y: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -175,8 +192,9 @@ class StoryClusterer:
             part = new[start : start + chunk]
             vecs = df.views(count_matrix([p[1] for p in part]), count_matrix([p[2] for p in part]))
             dates = [day_number(p[3]) for p in part]
-            labels = self._group(vecs, dates)
-            candidates = self._candidate_stories(vecs, labels, dates, story_vecs)
+            languages = [language_of(p) for p in part]
+            labels = self._group(vecs, dates, languages)
+            candidates = self._candidate_stories(vecs, labels, dates, story_vecs, languages)
             for label in np.unique(labels):
                 rows = np.flatnonzero(labels == label)
                 found = candidates[label]
@@ -310,6 +328,8 @@ class StoryClusterer:
                     break
                 if a == b or max(ids[a], ids[b]) < 0:  # stories opened in one pass: grouping judged them
                     continue
+                if not same_language(stories.languages[a], stories.languages[b]):
+                    continue
                 value = float(bound[r, b])
                 if stories.dated[a] and stories.dated[b]:  # dates count pair by pair (else no pair has two)
                     sa = slice(stories.bounds[a], stories.bounds[a + 1])
@@ -376,21 +396,26 @@ class StoryClusterer:
         days = [day_number(m[3]) for m in members]
         lo, hi, dated = self._spans(days, owner, len(story_ids))
         return StoryVectors(tuple(mean @ v for v in views), views,
-                            np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated)
+                            np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated,
+                            [_main_language(stories[sid]) for sid in story_ids])
 
-    def _group(self, vecs, dates) -> np.ndarray:
+    def _group(self, vecs, dates, languages: list[str | None]) -> np.ndarray:
         n = vecs[0].shape[0]
         if n == 1:
             return np.zeros(1, dtype=int)
         sim, anchors = self.similarities(vecs, vecs)
         sim *= self._gap_weight(self._day_gaps(dates, dates), anchors)
+        if any(languages):
+            codes = {lang: k for k, lang in enumerate(sorted({x for x in languages if x}))}
+            code = np.array([codes.get(x, -1) for x in languages])
+            sim[(code[:, None] != code[None, :]) & (code[:, None] >= 0) & (code[None, :] >= 0)] = 0.0
         np.fill_diagonal(sim, 1.0)
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - self.options.story_threshold)
         return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
 
     def _candidate_stories(self, vecs, labels, dates, stories: StoryVectors | None,
-                           block: int = 256) -> list[np.ndarray]:
+                           languages: list[str | None], block: int = 256) -> list[np.ndarray]:
         """For each group (label), the indices of the existing stories its members are on average similar
         to at the threshold or more, most similar first: the mean over all member pairs of their similarity,
         each pair weighed by its dates, as average linkage judges one group (a story spanning weeks must not
@@ -413,6 +438,8 @@ class StoryClusterer:
             avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi, anchors)
             for g, row in enumerate(avg, start=b):
                 above = np.flatnonzero(row >= threshold)
+                language = next((languages[i] for i in members[g] if languages[i]), None)
+                above = np.array([k for k in above if same_language(language, stories.languages[k])], dtype=int)
                 exact = above[dated[g] & stories.dated[above]]
                 if len(exact):
                     row[exact] = self._mean_pair_similarities(

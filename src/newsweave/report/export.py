@@ -20,6 +20,7 @@ def article_record(article, link) -> dict:
         "outlet": article.outlet,
         "author": article.author,
         "published": article.published,
+        "language": article.language,
         "text": article.text,
         "story_id": article.story_id,
         "copy_of": link.original_id if link else None,

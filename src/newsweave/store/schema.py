@@ -100,4 +100,8 @@ MIGRATIONS: list[str] = [
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
     END;
     """,
+    # 6: each article's language (stories never join two); older rows stay unknown (NULL)
+    """
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    """,
 ]

@@ -14,7 +14,7 @@ from newsweave.tokens import CJK_RUN, WORD
 
 ARTICLE_COLUMNS = (
     "id", "source", "kind", "raw", "text", "title", "url", "outlet", "author", "published",
-    "credited_origin", "credit_line", "removed_chars", "seq", "story_id",
+    "credited_origin", "credit_line", "removed_chars", "seq", "story_id", "language",
 )
 
 
@@ -78,10 +78,10 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR IGNORE INTO articles (id, source, kind, raw, text, text_hash, title, url, outlet,"
-                " author, published, credited_origin, credit_line, removed_chars)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " author, published, credited_origin, credit_line, removed_chars, language)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(a.id, a.source, a.kind, a.raw, a.text, text_hash, a.title, a.url, a.outlet, a.author, a.published,
-                  a.credited_origin, a.credit_line, a.removed_chars) for a, text_hash, *_ in rows],
+                  a.credited_origin, a.credit_line, a.removed_chars, a.language) for a, text_hash, *_ in rows],
             )
             db.executemany(
                 "INSERT OR IGNORE INTO article_features (article_id, minhash, words, entities) VALUES (?,?,?,?)",
