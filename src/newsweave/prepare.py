@@ -76,7 +76,7 @@ class Preparer:
         if article is None:
             return Prepared(doc.source, error="no article text found after cleaning", stat="dropped_no_text")
         article.language = detect_language(article.text, article.title)
-        words, anchors = article_features(article.title, article.text)
+        words, anchors = article_features(article.title, article.text, article.language)
         shingles = shingle_hashes(article.text, self.hasher.shingle_size)
         return Prepared(doc.source, article, text_hash(article.text), self.hasher.signature_of(shingles).tobytes(),
                         words, anchors, shingles.astype(np.uint32).tobytes(), stat=f"cleaned_{doc.kind}")

@@ -12,7 +12,8 @@ from newsweave.store import Store
 from newsweave.tokens import CJK
 
 # 2: Chinese and Japanese text is split into characters for MinHash shingles and story terms
-# 3: people's names get hash columns of their own (every article's terms are hashed anew)
+# 3: people's names get hash columns of their own (every article's terms are hashed anew); function words
+#    and anchors per language
 FEATURES_VERSION = b"3"
 CHUNK = 2000  # articles recomputed per step: bounds memory on a large store
 
@@ -31,14 +32,14 @@ def refresh_features(store: Store, options: Options) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start: start + CHUNK]
         marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(f"SELECT id, title, text, story_id FROM articles WHERE id IN ({marks})",
+        rows = store.db.execute(f"SELECT id, title, text, story_id, language FROM articles WHERE id IN ({marks})",
                                 chunk).fetchall()
         old = store.features([r[0] for r in rows])
         updates, placed = [], []
-        for article_id, title, text, story_id in rows:
+        for article_id, title, text, story_id, language in rows:
             if article_id not in old:
                 continue
-            words, anchors = article_features(title, text)
+            words, anchors = article_features(title, text, language)
             if (words, anchors) == old[article_id][1:]:
                 continue
             signature = old[article_id][0] if not CJK.search(text) else hasher.signature(text).tobytes()

@@ -12,6 +12,7 @@ title ("Sgt. Ruiz").
 """
 from __future__ import annotations
 
+import importlib
 import re
 import zlib
 from collections import Counter
@@ -28,6 +29,7 @@ TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 YEAR = re.compile(r"(1[89]|20)\d\d")
 STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "mr", "mrs", "ms", "dr", "new"}
+NOUNS_CAPITALISED = {"de", "lb"}  # languages that write every noun with a capital
 
 
 @lru_cache(maxsize=1 << 20)
@@ -63,24 +65,44 @@ def person_names(text: str) -> list[str]:
     return sorted(out)
 
 
-def word_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=64)
+def stop_words(language: str | None) -> frozenset[str]:
+    """The function words of a language (spaCy's lists, for the languages it has), with the English ones:
+    two German recipes must not meet on "und", "der" and "mit"."""
+    if not language or language == "en" or not re.fullmatch(r"[a-z]{2,3}", language):
+        return STOP
+    try:
+        extra = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+    except (ImportError, AttributeError):
+        return STOP
+    return STOP | frozenset(w.lower() for w in extra)
+
+
+def word_tokens(text: str, language: str | None = None) -> list[str]:
     pairs = []
     if CJK.search(text):
         pairs, text = cjk_bigrams(text), CJK_RUN.sub(" ", text)
-    return [w for w in (t.lower().strip("'’-") for t in TOKEN.findall(text)) if len(w) > 1 and w not in STOP
+    stop = stop_words(language)
+    return [w for w in (t.lower().strip("'’-") for t in TOKEN.findall(text)) if len(w) > 1 and w not in stop
             and not w.isdigit()] + pairs
 
 
-def anchor_tokens(text: str) -> list[str]:
+def anchor_tokens(text: str, language: str | None = None) -> list[str]:
+    """Numbers, years and capitalised words inside sentences. In languages that capitalise every noun
+    (German), a capital says little: only capitalised words next to another one count ("Angela Merkel",
+    "Deutsche Bahn")."""
     if CJK.search(text):  # numbers and Latin names inside CJK text stand apart from the characters around them
         text = CJK_RUN.sub(" ", text)
+    stop = stop_words(language)
+    nouns_capitalised = language in NOUNS_CAPITALISED
     out = []
     for sentence in SENTENCE.split(text):
         toks = TOKEN.findall(sentence)
+        caps = [bool(j) and w[0].isupper() and w.lower() not in stop for j, w in enumerate(toks)]
         for j, w in enumerate(toks):
             if w[0].isdigit():
                 out.append(("Y" if YEAR.fullmatch(w) else "N") + w)
-            elif j and w[0].isupper() and w.lower() not in STOP:
+            elif caps[j] and (not nouns_capitalised or caps[j - 1] or j + 1 < len(toks) and caps[j + 1]):
                 out.append(w.lower())
     return out
 
@@ -99,6 +121,6 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(blob[: 4 * n], dtype=np.int32), np.frombuffer(blob[4 * n :], dtype=np.float32)
 
 
-def article_features(title: str | None, text: str) -> tuple[bytes, bytes]:
+def article_features(title: str | None, text: str, language: str | None = None) -> tuple[bytes, bytes]:
     body = f"{title}\n{text}" if title else text
-    return pack(word_tokens(body)), pack(anchor_tokens(body), person_names(body))
+    return pack(word_tokens(body, language)), pack(anchor_tokens(body, language), person_names(body))
