@@ -45,7 +45,7 @@ def normalized_cut(sim: np.ndarray) -> tuple[float, np.ndarray]:
     inside = np.diagonal(ordered.cumsum(axis=0).cumsum(axis=1))[:-1]
     volume_a = np.cumsum(degree[order])[:-1]
     cut = volume_a - inside
-    value = cut / volume_a + cut / (degree.sum() - volume_a)
+    value = cut / volume_a + cut / np.maximum(degree.sum() - volume_a, 1e-12)  # members without edges last
     k = int(np.argmin(value)) + 1
     mask = np.zeros(len(sim), dtype=bool)
     mask[order[:k]] = True
