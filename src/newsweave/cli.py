@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from newsweave.api import Newsweave, default_db
 
@@ -44,13 +45,22 @@ def _ingest(nw: Newsweave, paths: list[str], quiet: bool) -> int:
                     bar.update(task, description="placed in stories")
 
             report = nw.ingest(paths, progress=progress)
-    for error in report.errors:
-        err.print(f"[red]error[/red] {error.source}: {error.reason}", markup=True, highlight=False, soft_wrap=True)
+    for error in report.errors:  # names and reasons come from the input: printed as plain, escaped text
+        err.print(Text("error ", style="red") + Text(f"{_printable(error.source)}: {_printable(error.reason)}"),
+                  highlight=False, soft_wrap=True)
+    for warning in report.warnings:
+        err.print(Text("warning ", style="yellow") + Text(f"{_printable(warning.source)}: {_printable(warning.reason)}"),
+                  highlight=False, soft_wrap=True)
     if not quiet:
         err.print(f"{report.added} articles added ({report.already_stored} already stored), "
                   f"{report.placed} placed, {report.stories_opened} new stories, {report.copies_linked} copy links, "
                   f"{len(report.errors)} inputs failed.")
     return 1 if report.errors else 0
+
+
+def _printable(value: str) -> str:
+    """One line of visible text: control characters (newlines, escape sequences) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
 
 
 def _prepare_dossiers(nw: Newsweave, story_ids: list[int] | None) -> None:

@@ -31,6 +31,7 @@ class IngestReport:
     added: int = 0
     already_stored: int = 0
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)  # stored, with something dropped (a bad date)
     placed: int = 0
     stories_opened: int = 0
     copies_linked: int = 0
@@ -67,6 +68,8 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
             if done.article is None:
                 report.errors.append(InputError(done.source, done.error))
             else:
+                if done.warning:
+                    report.warnings.append(InputError(done.source, done.warning))
                 rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
                 if shingles_kept < SHINGLES_KEPT:
                     hashes = np.frombuffer(done.shingles, dtype=np.uint32).astype(np.uint64)

@@ -14,6 +14,7 @@ import numpy as np
 
 from newsweave.clean import Cleaner
 from newsweave.clean.language import detect_language
+from newsweave.ingest.readers import MIN_LETTERS
 from newsweave.cluster import article_features
 from newsweave.dedup import MinHasher
 from newsweave.dedup.minhash import shingle_hashes
@@ -40,6 +41,7 @@ class Prepared:
     anchors: bytes = b""
     shingles: bytes = b""  # 32-bit shingle hashes, handed to the containment check so it need not hash again
     error: str | None = None
+    warning: str | None = None  # stored, but something given with it was dropped
     stat: str = ""  # the cleaner's counter for this document
 
 
@@ -75,11 +77,18 @@ class Preparer:
     def _finish(self, doc: RawDocument, article: Article | None) -> Prepared:
         if article is None:
             return Prepared(doc.source, error="no article text found after cleaning", stat="dropped_no_text")
+        if sum(c.isalpha() for c in article.text[:10_000]) < MIN_LETTERS:
+            return Prepared(doc.source, error=f"text too short after cleaning (an article needs at least "
+                                              f"{MIN_LETTERS} letters)", stat="dropped_too_short")
+        warning = None
+        if doc.published and article.published is None:
+            warning = f"published value {doc.published[:40]!r} is no calendar date; stored as unknown"
         article.language = detect_language(article.text, article.title)
         words, anchors = article_features(article.title, article.text, article.language)
         shingles = shingle_hashes(article.text, self.hasher.shingle_size)
         return Prepared(doc.source, article, text_hash(article.text), self.hasher.signature_of(shingles).tobytes(),
-                        words, anchors, shingles.astype(np.uint32).tobytes(), stat=f"cleaned_{doc.kind}")
+                        words, anchors, shingles.astype(np.uint32).tobytes(), warning=warning,
+                        stat=f"cleaned_{doc.kind}")
 
 
 _worker: Preparer | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
+from datetime import date
 
 from newsweave.clean.html import clean_html
 from newsweave.clean.meta import find_date
@@ -67,7 +68,8 @@ def _iso_date(value: str | None) -> str | None:
     if not value:
         return None
     found = find_date(value)
-    if found:
-        return found[0]
-    head = value.strip()[:10]
-    return head if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head) else None
+    head = found[0] if found else value.strip()[:10]
+    try:  # a real calendar day: "2017-02-30" and "0000-00-00" are none
+        return date.fromisoformat(head).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head) else None
+    except ValueError:
+        return None

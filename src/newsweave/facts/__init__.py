@@ -16,6 +16,19 @@ from newsweave.workers import process_pool
 __all__ = ["FactExtractor", "facts_from_json", "facts_to_json", "name_tokens", "parse_base", "same_name"]
 
 
+MAX_PARSED_CHARS = 100_000  # facts are read from this much of an article; offsets stay those of the whole text
+MAX_MENTIONS = 300  # figures, dates and quotes kept per article, in reading order
+
+
+def parsed_part(text: str) -> str:
+    """The part of an article the parser reads: all of it up to MAX_PARSED_CHARS (a page of a million
+    characters is a dump, not a report, and spaCy refuses texts that long), cut at a line end."""
+    if len(text) <= MAX_PARSED_CHARS:
+        return text
+    cut = text.rfind("\n", 0, MAX_PARSED_CHARS)
+    return text[: cut if cut > MAX_PARSED_CHARS // 2 else MAX_PARSED_CHARS]
+
+
 class FactExtractor:
     def __init__(self, model: str = DEFAULT_MODEL):
         self.model = model
@@ -23,7 +36,7 @@ class FactExtractor:
         self.stats = StageStats("facts")
 
     def extract(self, article_id: str, text: str, base_date: str | None) -> ArticleFacts:
-        return self.from_doc(article_id, self.nlp(text), base_date)
+        return self.from_doc(article_id, self.nlp(parsed_part(text)), base_date)
 
     def extract_many(self, items: list[tuple[str, str, str | None]], batch_size: int = 16,
                      processes: int = 1) -> list[ArticleFacts]:
@@ -39,15 +52,18 @@ class FactExtractor:
                 for name in ("entities", "quantities", "dates", "quotes"):
                     self.stats.add(name, len(getattr(f, name)))
             return done
-        docs = self.nlp.pipe((text for _, text, _ in items), batch_size=batch_size)
+        docs = self.nlp.pipe((parsed_part(text) for _, text, _ in items), batch_size=batch_size)
         return [self.from_doc(aid, doc, base) for (aid, _, base), doc in zip(items, docs)]
 
     def from_doc(self, article_id: str, doc, base_date: str | None) -> ArticleFacts:
         entities = extract_entities(doc)
         base = parse_base(base_date)
         dates = extract_dates(doc, base)
-        quantities = extract_quantities(doc, dates, base)
-        quotes = extract_quotes(doc, entities)
+        # a report's own facts come first; past MAX_MENTIONS of a kind, a text is a dump whose every repeat
+        # would be compared with every other
+        quantities = extract_quantities(doc, dates, base)[:MAX_MENTIONS]
+        dates = dates[:MAX_MENTIONS]
+        quotes = extract_quotes(doc, entities)[:MAX_MENTIONS]
         for name, items in (("entities", entities), ("quantities", quantities), ("dates", dates), ("quotes", quotes)):
             self.stats.add(name, len(items))
         return ArticleFacts(article_id, base_date, entities, quantities, dates, quotes,

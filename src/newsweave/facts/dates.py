@@ -140,7 +140,12 @@ def extract_dates(doc, base: date | None) -> list[DateMention]:
     out = []
     for m in PATTERN.finditer(text_of(doc)):
         start = m.start("onlyyear") if m.group("onlyyear") else m.start()
-        resolved = resolve(m, base)
+        try:
+            resolved = resolve(m, base)
+        except (OverflowError, ValueError):  # "next Friday" after 9999-12-31
+            continue
+        if resolved and not 1 <= int(resolved[0].split("-")[0]) <= 9999:  # "next year" in 9999, "last year" in 1
+            continue
         if not resolved:
             continue
         span = doc.char_span(start, m.end(), alignment_mode="expand")
@@ -186,7 +191,10 @@ def background_sentences(doc, dates: list[DateMention], base: date | None, lead:
     text = text_of(doc)
     sents = [(s.start_char, s.end_char) for s in doc.sents]
     lead_end = sents[lead][0] if len(sents) > lead else len(text)
-    cutoff = base - timedelta(days=BACKGROUND_DAYS)
+    try:
+        cutoff = base - timedelta(days=BACKGROUND_DAYS)
+    except OverflowError:  # published in the first days of year 1
+        return set()
     written = [d for d in dates if not d.relative or d.text.lower().startswith("last ")
                or text[max(d.start - 5, 0):d.start].lower() == "last "]  # "last November" is no guess
     old = {d.sentence[0] for d in written if (_last_day(d) or base) < cutoff}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from pathlib import Path
 
@@ -16,22 +17,32 @@ def read_bytes(path: Path, limit: int) -> bytes:
         raise BadInput("empty file")
     if size > limit and not path.name.endswith(".gz"):
         raise BadInput(f"file is {size / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit for one article")
-    data = path.read_bytes()
     if path.name.endswith(".gz"):
-        data = gunzip(data, limit)
+        with open(path, "rb") as fh:
+            data = gunzip(fh, limit)
+    else:
+        data = path.read_bytes()
     if not data.strip():
         raise BadInput("empty file")
     return data
 
 
-def gunzip(data: bytes, limit: int) -> bytes:
+def gunzip(source, limit: int) -> bytes:
+    """Unpack gzip (bytes or a binary file) in a stream, stopping as soon as the output passes `limit`: a
+    small file that unpacks to gigabytes (a gzip bomb) never sits in memory whole."""
+    stream = gzip.GzipFile(fileobj=io.BytesIO(source) if isinstance(source, bytes) else source)
+    out = bytearray()
     try:
-        out = gzip.decompress(data)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        while True:
+            chunk = stream.read(1 << 20)
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > limit:
+                raise BadInput(f"unpacks to over {limit / 2**20:.0f} MiB, the limit (stopped reading there)")
+    except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as e:
         raise BadInput(f"broken or truncated gzip ({e})") from None
-    if len(out) > limit:
-        raise BadInput(f"unpacks to {len(out) / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit")
-    return out
+    return bytes(out)
 
 
 _CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -61,7 +72,15 @@ def decode_text(data: bytes) -> str:
 
 
 def decode_html(data: bytes) -> str:
-    """HTML declares its own charset; browsers fall back leniently and so do we."""
+    """HTML declares its own charset; browsers fall back leniently and so do we. A byte-order mark comes
+    first, as in browsers."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise BadInput(f"invalid UTF-16 at byte {e.start}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
     if looks_binary(data):
         raise BadInput("binary content, not HTML")
     head = data[:4096].lower()

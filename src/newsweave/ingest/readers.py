@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
@@ -68,6 +69,18 @@ class HtmlReader:
         yield RawDocument(source=str(path), kind="html", content=html)
 
 
+MIN_LETTERS = 20  # fewer letters than this is no article ("x", a stray heading)
+MAX_RECORDS = 200_000  # records read from one JSON file; more is an error, not millions of articles
+MAX_BAD_RECORDS = 1000  # past this many bad records, a file is given up (one line says so)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _why(e: Exception) -> str:
+    if isinstance(e, RecursionError):
+        return "nested too deeply"
+    return str(e).split(";")[0][:120]
+
+
 def record_to_document(obj: object, source: str, limit: int) -> Item:
     """One JSON object -> RawDocument. Needs `text` or `html`; other fields are optional metadata."""
     if not isinstance(obj, dict):
@@ -78,6 +91,13 @@ def record_to_document(obj: object, source: str, limit: int) -> Item:
         return InputError(source, "record has no 'text' or 'html'")
     if len(body) > limit:
         return InputError(source, f"record is {len(body) / 1e6:.1f} MB, over the limit")
+    if sum(c.isalpha() for c in body[:10_000]) < MIN_LETTERS:
+        return InputError(source, f"record's text is too short (an article needs at least {MIN_LETTERS} letters)")
+    for name in ("text", "html", "title", "url", "outlet", "author", "published", "id"):
+        value = obj.get(name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return InputError(source, f"'{name}' holds an unpaired surrogate (\\u{ord(_SURROGATE.search(value).group()):04x}),"
+                                      " which is no text")
 
     def field(name: str) -> str | None:
         value = obj.get(name)
@@ -111,21 +131,46 @@ class JsonReader:
                 whole = json.loads(text)
             except json.JSONDecodeError:
                 whole = None  # may still be JSON lines under a .json name
+            except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting 100,000 deep
+                yield InputError(str(path), f"unreadable JSON ({_why(e)})")
+                return
+            if whole == [] or whole == {}:
+                yield InputError(str(path), "no records (an empty JSON array or object)")
+                return
+            if isinstance(whole, list) and len(whole) > MAX_RECORDS:
+                yield InputError(str(path), f"{len(whole)} records, over the limit of {MAX_RECORDS} for one file")
+                return
             if whole is not None:
                 items = whole if isinstance(whole, list) else [whole]
                 for i, obj in enumerate(items):
                     yield record_to_document(obj, f"{path}[{i}]" if isinstance(whole, list) else str(path), limit)
                 return
+        records = errors = 0
         for lineno, line in enumerate(text.splitlines(), start=1):
+            if errors > MAX_BAD_RECORDS:
+                yield InputError(str(path), f"more than {MAX_BAD_RECORDS} bad records: the rest of the file is not read")
+                return
             if not line.strip():
                 continue
+            records += 1
+            if records > MAX_RECORDS:
+                yield InputError(f"{path}:{lineno}", f"over the limit of {MAX_RECORDS} records for one file: "
+                                                     "the rest of the file is not read")
+                return
             source = f"{path}:{lineno}"
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as e:
+                errors += 1
                 yield InputError(source, f"invalid JSON ({e.msg} at column {e.colno})")
                 continue
-            yield record_to_document(obj, source, limit)
+            except (ValueError, RecursionError) as e:
+                errors += 1
+                yield InputError(source, f"unreadable JSON ({_why(e)})")
+                continue
+            item = record_to_document(obj, source, limit)
+            errors += isinstance(item, InputError)
+            yield item
 
 
 class WarcReader:

@@ -1,0 +1,119 @@
+"""Hostile input: records that crashed the JSON reader, records with no real text, gzip bombs, error text
+that broke the terminal, articles too long to parse, dates at the calendar's edges. In every case the good
+articles beside the bad ones are stored, each bad input is named on one line, and nothing crashes."""
+import gzip
+import json
+import subprocess
+import sys
+import textwrap
+
+from newsweave import Newsweave
+from tests.conftest import run_cli
+
+GOOD = "The council met on Monday and decided that taxes will rise next year, the mayor of the town said."
+
+
+def _good(i: int) -> dict:
+    return {"id": f"good{i}", "title": f"Council vote {i}", "text": GOOD + f" Vote number {i} was close."}
+
+
+def test_records_that_crashed_the_reader_are_named_and_the_rest_is_stored(tmp_path):
+    lines = [json.dumps(_good(0)),
+             '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nested too deeply
+             '{"text": "' + GOOD + '", "n": ' + "9" * 5000 + "}",  # over Python's int-string limit
+             json.dumps(_good(1)),
+             '{"text": "' + GOOD + ' \\ud800"}',  # a lone surrogate: no text SQLite could store
+             json.dumps(_good(2))]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (tmp_path / "empty.json").write_text("[]", encoding="utf-8")
+    with Newsweave(tmp_path / "s.db") as nw:
+        report = nw.ingest([tmp_path])
+        titles = sorted(a.title for a in nw.articles())
+    assert titles == ["Council vote 0", "Council vote 1", "Council vote 2"]
+    failed = {e.source.rsplit("/", 1)[-1]: e.reason for e in report.errors}
+    assert set(failed) == {"in.jsonl:2", "in.jsonl:3", "in.jsonl:5", "deep.json", "empty.json"}
+    assert "nested too deeply" in failed["in.jsonl:2"] and "surrogate" in failed["in.jsonl:5"]
+    assert "no records" in failed["empty.json"]
+
+
+def test_records_without_real_text_are_no_articles_and_a_flood_of_them_is_cut_short(tmp_path):
+    with gzip.open(tmp_path / "flood.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines('{"text": "x"}\n' for _ in range(50_000))
+    (tmp_path / "tiny.txt").write_bytes(b"ab")
+    (tmp_path / "ok.jsonl").write_text(json.dumps(_good(0)) + "\n", encoding="utf-8")
+    with Newsweave(tmp_path / "s.db") as nw:
+        report = nw.ingest([tmp_path])
+        assert [a.title for a in nw.articles()] == ["Council vote 0"]
+    flood = [e for e in report.errors if "flood" in e.source]
+    assert 1000 <= len(flood) <= 1002 and "rest of the file is not read" in flood[-1].reason
+    assert any("tiny.txt" in e.source and "too short" in e.reason for e in report.errors)
+
+
+def test_a_gzip_bomb_is_stopped_in_a_stream_and_the_good_article_is_stored(tmp_path):
+    with gzip.open(tmp_path / "bomb.txt.gz", "wb", compresslevel=9) as fh:
+        block = b"\0" * (1 << 24)
+        for _ in range(64):  # 1 GiB of zeros, about 1 MB on disk
+            fh.write(block)
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import resource, json
+        from newsweave import Newsweave
+        with Newsweave({str(tmp_path / 's.db')!r}) as nw:
+            report = nw.ingest([{str(tmp_path)!r}])
+            stored = [a.source for a in nw.articles()]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({{"peak_mib": peak, "stored": stored, "errors": [e.reason for e in report.errors]}}))
+    """)
+    out = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                    check=True).stdout.strip().splitlines()[-1])
+    assert out["peak_mib"] < 500, out
+    assert [s.rsplit("/", 1)[-1] for s in out["stored"]] == ["good.txt"]
+    assert any("limit" in e for e in out["errors"])
+
+
+def test_error_lines_are_plain_escaped_text(tmp_path):
+    folder = tmp_path / "bad["
+    folder.mkdir()
+    (folder / "red]\nname\x1b[31m.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "ok.txt").write_text(GOOD, encoding="utf-8")
+    proc = run_cli("ingest", "--db", str(tmp_path / "s.db"), str(tmp_path))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("error")]
+    assert "bad[/red]\\nname\\x1b[31m.txt: binary content" in line
+
+
+def test_calendar_edges_and_impossible_dates_do_not_break_dossiers(tmp_path):
+    text = ("The council met next Friday and said taxes would rise. Last year it rained. Next year it will snow. "
+            "Yesterday a man was killed on Main Street, police said.")
+    records = [{"title": f"t{i}", "text": text, "published": p}
+               for i, p in enumerate(["9999-12-31", "0001-01-01", "0000-00-00", "2017-02-30", "2017-13-01"])]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with Newsweave(tmp_path / "s.db") as nw:
+        report = nw.ingest([tmp_path / "a.jsonl"])
+        published = {a.title: a.published for a in nw.articles()}
+        for story in nw.stories():
+            assert nw.dossier(story.id)["facts"] is not None
+    assert published == {"t0": "9999-12-31", "t1": "0001-01-01", "t2": None, "t3": None, "t4": None}
+    assert not report.errors and len(report.warnings) == 3
+    assert all("no calendar date" in w.reason for w in report.warnings)
+
+
+def test_an_article_over_a_million_characters_gets_a_dossier(tmp_path):
+    (tmp_path / "long.txt").write_text(("The council met on Monday and 12 people were hurt. " * 25_000).strip(),
+                                       encoding="utf-8")
+    with Newsweave(tmp_path / "s.db") as nw:
+        nw.ingest([tmp_path / "long.txt"])
+        [article] = nw.articles()
+        assert len(article.text) > 1_000_000
+        [story] = nw.stories()
+        assert nw.dossier(story.id)["facts"]
+        assert nw.show(story.id)
+
+
+def test_utf16_html_with_a_byte_order_mark_is_read(tmp_path):
+    page = f"<html><head><title>Vote</title></head><body><article><p>{GOOD}</p><p>{GOOD}</p></article></body></html>"
+    (tmp_path / "page.html").write_bytes(page.encode("utf-16"))
+    with Newsweave(tmp_path / "s.db") as nw:
+        report = nw.ingest([tmp_path / "page.html"])
+        assert not report.errors and "taxes will rise" in next(iter(nw.articles())).text
