@@ -117,3 +117,61 @@ def test_utf16_html_with_a_byte_order_mark_is_read(tmp_path):
     with Newsweave(tmp_path / "s.db") as nw:
         report = nw.ingest([tmp_path / "page.html"])
         assert not report.errors and "taxes will rise" in next(iter(nw.articles())).text
+
+
+def test_a_single_path_and_odd_folder_entries(tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "ok.txt").write_text(GOOD, encoding="utf-8")
+    os.symlink(folder / "nothing.txt", folder / "dangling.txt")
+    os.symlink(folder / "loop2.txt", folder / "loop1.txt")
+    os.symlink(folder / "loop1.txt", folder / "loop2.txt")
+    os.mkfifo(folder / "pipe.txt")
+    os.symlink(folder, folder / "sub" / "up")  # a folder loop
+    with Newsweave(tmp_path / "s.db") as nw:
+        report = nw.ingest(str(folder))  # a string, not a list of paths
+        assert [a.source.rsplit("/", 1)[-1] for a in nw.articles()] == ["ok.txt"]
+    reasons = {e.source.rsplit("/", 1)[-1]: e.reason for e in report.errors}
+    assert set(reasons) == {"dangling.txt", "loop1.txt", "loop2.txt", "pipe.txt", "up"}
+    assert "pipe" in reasons["pipe.txt"] and "loop" in reasons["up"]
+
+
+def _children(pid: int) -> list[str]:
+    from pathlib import Path
+
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid):  # the field after the state is the parent's pid
+            out.append(stat.parent.name)
+    return out
+
+
+def test_workers_die_with_a_killed_ingest(tmp_path):
+    import os
+    import signal
+    import time
+
+    for i in range(3000):
+        (tmp_path / f"{i}.txt").write_text(f"Menu\nHome\n{GOOD} Item {i}.\n" * 20, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "newsweave.cli", "ingest", "--db", str(tmp_path / "s.db"),
+                             "--quiet", str(tmp_path)])
+    workers = []
+    for _ in range(100):  # until the worker pool is up
+        time.sleep(0.1)
+        workers = _children(proc.pid)
+        if workers or proc.poll() is not None:
+            break
+    assert workers, "the ingest ended before its workers could be seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(50):
+        if not any(os.path.exists(f"/proc/{w}") for w in workers):
+            break
+        time.sleep(0.1)
+    assert not any(os.path.exists(f"/proc/{w}") for w in workers)

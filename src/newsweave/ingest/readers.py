@@ -244,17 +244,58 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
 
     Inside a directory, files no reader accepts (a README, an image) are passed over; a file named
     explicitly must be readable, or it is reported."""
+    if isinstance(paths, (str, Path)):  # one path given on its own, not a list of them
+        paths = [paths]
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            # sources are absolute paths: the folder is resolved once, and only links among its files again
-            for child in sorted(path.resolve().rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and reader_for(child) is not None:
+        try:
+            if path.is_dir():
+                # sources are absolute paths: the folder is resolved once, and only links among its files again
+                yield from _walk(path.resolve())
+            elif path.is_file():
+                yield path.resolve()
+            else:
+                yield InputError(str(path), _missing(path))
+        except OSError as e:
+            yield InputError(str(path), f"cannot read ({e.strerror or e})")
+
+
+def _missing(path: Path) -> str:
+    if path.is_symlink():
+        return "a link to nothing (dangling) or a link loop"
+    if path.exists():
+        return "not a regular file (a pipe, socket or device)"
+    return "no such file or directory"
+
+
+def _walk(folder: Path, seen: set[Path] | None = None) -> Iterator[Path | InputError]:
+    """Files under a folder in a stable order. Entries that cannot be listed or read, links to nothing,
+    link loops and special files are reported, one line each; hidden files and files no reader accepts
+    (a README, an image) are passed over. A linked folder is followed once."""
+    seen = seen if seen is not None else set()
+    real = folder.resolve()
+    if real in seen:
+        yield InputError(str(folder), "a folder reached a second time through a link (a loop): not read again")
+        return
+    seen.add(real)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as e:
+        yield InputError(str(folder), f"cannot list folder ({e.strerror or e})")
+        return
+    for child in entries:
+        if child.name.startswith("."):
+            continue
+        try:
+            if child.is_dir():
+                yield from _walk(child, seen)
+            elif child.is_file():
+                if reader_for(child) is not None:
                     yield child.resolve() if child.is_symlink() else child
-        elif path.is_file():
-            yield path.resolve()
-        else:
-            yield InputError(str(path), "no such file or directory")
+            elif reader_for(child) is not None or child.is_symlink():
+                yield InputError(str(child), _missing(child))
+        except OSError as e:
+            yield InputError(str(child), f"cannot read ({e.strerror or e})")
 
 
 def read_inputs(paths: Iterable[str | Path], limit: int) -> Iterator[Item]:
