@@ -13,7 +13,7 @@ import uvicorn
 
 from newsweave import Newsweave
 from newsweave.web import create_app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -181,3 +181,31 @@ def test_html_report_is_self_contained(store, browser):
     link.click()
     assert page.evaluate("location.hash") == f"#{target}" and page.locator(f"[id='{target}']").count() == 1
     shot(page, "report")
+
+
+def test_every_page_carries_the_security_headers_and_no_script_may_run(server, store):
+    for path in ("/", f"/story/{store['seed_story']}", f"/article/{store['hostile'].id}", "/api/stories"):
+        response = httpx.get(server + path)
+        assert response.status_code == 200, path
+        assert "script-src" not in response.headers["content-security-policy"]
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY" and response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_foreign_host_name_is_refused(server):
+    assert httpx.get(server + "/api/stories", headers={"Host": "attacker.example"}).status_code == 400
+    assert httpx.get(server + "/api/stories", headers={"Host": "attacker.example:8000"}).status_code == 400
+    assert httpx.get(server + "/api/stories", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_huge_ids_are_not_found_and_head_is_answered(server, store):
+    for path in ("/story/99999999999999999999", "/api/stories/99999999999999999999", "/story/0"):
+        assert httpx.get(server + path).status_code == 404, path
+    head = httpx.head(server + f"/story/{store['seed_story']}")
+    assert head.status_code == 200 and head.content == b""
+
+
+def test_serving_beyond_this_machine_needs_allow_remote(store):
+    proc = run_cli("serve", "--db", str(store["db"]), "--host", "0.0.0.0", "--port", str(free_port()))
+    assert proc.returncode == 2 and "--allow-remote" in proc.stderr

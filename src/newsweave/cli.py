@@ -58,6 +58,17 @@ def _ingest(nw: Newsweave, paths: list[str], quiet: bool) -> int:
     return 1 if report.errors else 0
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _printable(value: str) -> str:
     """One line of visible text: control characters (newlines, escape sequences) written as escapes."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
@@ -138,7 +149,9 @@ def export(db: DbOption = None,
 @app.command()
 def serve(db: DbOption = None,
           host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default)")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port")] = 8000) -> None:
+          port: Annotated[int, typer.Option(help="Port")] = 8000,
+          allow_remote: Annotated[bool, typer.Option(
+              "--allow-remote", help="Listen on an address other machines can reach")] = False) -> None:
     """Browse stories, dossiers and articles in a local web UI (JSON API under /api, schema at /docs)."""
     import uvicorn
 
@@ -146,8 +159,15 @@ def serve(db: DbOption = None,
     from newsweave.web import create_app
 
     path = db or default_db()
+    if not _loopback(host):
+        if not allow_remote:
+            err.print(f"refusing to listen on {host}: anyone who can reach it could read the store; "
+                      "add --allow-remote to do so anyway")
+            raise typer.Exit(2)
+        err.print(Text(f"warning: listening on {host}: the store is readable by anyone who can reach port {port}",
+                       style="yellow"))
     try:
-        app_ = create_app(path)
+        app_ = create_app(path, host=host)
     except FileNotFoundError as e:
         err.print(str(e))
         raise typer.Exit(1)

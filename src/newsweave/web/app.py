@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 from typing import Literal
 
-from fastapi import FastAPI, HTTPException
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from newsweave.api import Newsweave
 from newsweave.options import Options
@@ -25,10 +25,37 @@ def web_url(target: str, anchor: str | None = None) -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
-def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+SECURITY_HEADERS = {
+    # no script at all: the pages need none; styles are inline in the pages and the SVG charts
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+API_DOCS = ("/docs", "/redoc", "/openapi.json")  # FastAPI's schema pages load their own scripts
+
+
+def create_app(db: str | Path, options: Options | None = None, host: str = "127.0.0.1") -> FastAPI:
+    """`host`: the address served on. Requests must name it (or a loopback name) in their Host header: a web
+    page elsewhere cannot read the store through a DNS name rebound to this machine."""
     if not Path(db).exists():
         raise FileNotFoundError(f"no store at {db}")
     app = FastAPI(title="newsweave", description="Stories, dossiers and articles of a newsweave store.")
+    allowed = {host.strip("[]").lower(), *LOCAL_NAMES}
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if _host_name(request.headers.get("host", "")) not in allowed:
+            response = PlainTextResponse("unknown host", status_code=400)
+        else:
+            response = await call_next(request)
+        if not request.url.path.startswith(API_DOCS):
+            response.headers.update(SECURITY_HEADERS)
+        else:
+            response.headers.update({k: v for k, v in SECURITY_HEADERS.items() if k != "Content-Security-Policy"})
+        return response
 
     def open_store() -> Newsweave:
         return Newsweave(db, options)  # one connection per request: requests run on several threads
@@ -41,21 +68,26 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
             raise HTTPException(404, f"no {what}")
         return value
 
-    @app.get("/api/stories", summary="Stories, searched, filtered and sorted")
+    def found_id(story_id: int) -> None:
+        if not 0 < story_id < 2**63:  # SQLite's integers end there: a longer id is no story, not an error
+            raise HTTPException(404, f"no story {story_id}")
+
+    @app.api_route("/api/stories", methods=["GET", "HEAD"], summary="Stories, searched, filtered and sorted")
     def api_stories(q: str = "", sort: SortKey = "recent", outlet: str = "",
                     since: str = "", until: str = "") -> list[dict]:
         with open_store() as nw:
             return views.story_rows(nw, q, sort, outlet, since, until)
 
-    @app.get("/api/stories/{story_id}", summary="One story with its dossier")
+    @app.api_route("/api/stories/{story_id}", methods=["GET", "HEAD"], summary="One story with its dossier")
     def api_story(story_id: int) -> dict:
+        found_id(story_id)
         with open_store() as nw:
             v = found(views.story_view(nw, story_id), f"story {story_id}")
         out = {k: val for k, val in v.items() if not k.endswith("_svg") and k not in ("all_facts", "hidden_facts",
                                                                                       "coverage_facts")}
         return dict(out, facts=v["all_facts"])
 
-    @app.get("/api/articles/{article_id}", summary="One article with its extracted items")
+    @app.api_route("/api/articles/{article_id}", methods=["GET", "HEAD"], summary="One article with its extracted items")
     def api_article(article_id: str) -> dict:
         with open_store() as nw:
             a = found(views.article_view(nw, article_id), f"article {article_id}")
@@ -65,7 +97,7 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
                 "copy_of": a["copy_link"].original_id if a["copy_link"] else None, "supports": a["supports"],
                 "highlights": [{"start": s, "kinds": seg["kinds"]} for s, seg in _starts(a["segments"]) if seg["kinds"]]}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
     def home(q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = ""):
         with open_store() as nw:
             rows = views.story_rows(nw, q, sort, outlet, since, until)
@@ -73,17 +105,27 @@ def create_app(db: str | Path, options: Options | None = None) -> FastAPI:
         return page("stories.html", rows=rows, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
                     since=since, until=until)
 
-    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/story/{story_id}", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: int):
+        found_id(story_id)
         with open_store() as nw:
             return page("story.html", v=found(views.story_view(nw, story_id), f"story {story_id}"))
 
-    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/article/{article_id}", methods=["GET", "HEAD"], response_class=HTMLResponse,
+                   include_in_schema=False)
     def article(article_id: str):
         with open_store() as nw:
             return page("article.html", a=found(views.article_view(nw, article_id), f"article {article_id}"))
 
     return app
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: "localhost:8000" -> localhost, "[::1]:80" -> ::1."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def _starts(segments: list[dict]):
