@@ -8,7 +8,7 @@ from urllib.parse import quote
 from typing import Literal
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from newsweave.api import Newsweave
 from newsweave.options import Options
@@ -47,10 +47,15 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
+        head = request.method == "HEAD"
+        if head:  # answered as GET, without the body
+            request.scope["method"] = "GET"
         if _host_name(request.headers.get("host", "")) not in allowed:
             response = PlainTextResponse("unknown host", status_code=400)
         else:
             response = await call_next(request)
+        if head:
+            response = Response(status_code=response.status_code, headers=dict(response.headers))
         if not request.url.path.startswith(API_DOCS):
             response.headers.update(SECURITY_HEADERS)
         else:
@@ -72,13 +77,13 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
         if not 0 < story_id < 2**63:  # SQLite's integers end there: a longer id is no story, not an error
             raise HTTPException(404, f"no story {story_id}")
 
-    @app.api_route("/api/stories", methods=["GET", "HEAD"], summary="Stories, searched, filtered and sorted")
+    @app.get("/api/stories", summary="Stories, searched, filtered and sorted")
     def api_stories(q: str = "", sort: SortKey = "recent", outlet: str = "",
                     since: str = "", until: str = "") -> list[dict]:
         with open_store() as nw:
             return views.story_rows(nw, q, sort, outlet, since, until)
 
-    @app.api_route("/api/stories/{story_id}", methods=["GET", "HEAD"], summary="One story with its dossier")
+    @app.get("/api/stories/{story_id}", summary="One story with its dossier")
     def api_story(story_id: int) -> dict:
         found_id(story_id)
         with open_store() as nw:
@@ -87,7 +92,7 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
                                                                                       "coverage_facts")}
         return dict(out, facts=v["all_facts"])
 
-    @app.api_route("/api/articles/{article_id}", methods=["GET", "HEAD"], summary="One article with its extracted items")
+    @app.get("/api/articles/{article_id}", summary="One article with its extracted items")
     def api_article(article_id: str) -> dict:
         with open_store() as nw:
             a = found(views.article_view(nw, article_id), f"article {article_id}")
@@ -97,7 +102,7 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
                 "copy_of": a["copy_link"].original_id if a["copy_link"] else None, "supports": a["supports"],
                 "highlights": [{"start": s, "kinds": seg["kinds"]} for s, seg in _starts(a["segments"]) if seg["kinds"]]}
 
-    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = ""):
         with open_store() as nw:
             rows = views.story_rows(nw, q, sort, outlet, since, until)
@@ -105,13 +110,13 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
         return page("stories.html", rows=rows, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
                     since=since, until=until)
 
-    @app.api_route("/story/{story_id}", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: int):
         found_id(story_id)
         with open_store() as nw:
             return page("story.html", v=found(views.story_view(nw, story_id), f"story {story_id}"))
 
-    @app.api_route("/article/{article_id}", methods=["GET", "HEAD"], response_class=HTMLResponse,
+    @app.get("/article/{article_id}", response_class=HTMLResponse,
                    include_in_schema=False)
     def article(article_id: str):
         with open_store() as nw:
