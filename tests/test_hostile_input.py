@@ -175,3 +175,44 @@ def test_workers_die_with_a_killed_ingest(tmp_path):
             break
         time.sleep(0.1)
     assert not any(os.path.exists(f"/proc/{w}") for w in workers)
+
+
+def test_two_ingests_at_once_leave_no_empty_story_and_readers_never_fail(data_dir, tmp_path):
+    import threading
+
+    lines = (data_dir / "fakes" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    for k in (0, 1):
+        (tmp_path / f"part{k}.jsonl").write_text("\n".join(lines[k::2]) + "\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    with Newsweave(db) as nw:  # the schema first, so that both writers open a ready store
+        nw.ingest([])
+    failures, done = [], threading.Event()
+
+    def read_while_writing():
+        while not done.is_set():
+            try:
+                with Newsweave(db) as reader:
+                    for story in reader.stories()[:3]:
+                        reader.dossier(story.id)
+            except Exception as e:  # any failure of a reader is what this test looks for
+                failures.append(repr(e))
+
+    reader = threading.Thread(target=read_while_writing)
+    reader.start()
+    procs = [subprocess.Popen([sys.executable, "-m", "newsweave.cli", "ingest", "--db", str(db), "--quiet",
+                               str(tmp_path / f"part{k}.jsonl")]) for k in (0, 1)]
+    codes = [p.wait(timeout=300) for p in procs]
+    done.set()
+    reader.join(60)
+    assert codes == [0, 0] and not failures, failures
+    with Newsweave(db) as nw:
+        stored = sorted(a.source.rsplit("/", 1)[-1] for a in nw.articles())
+        assert all(s.article_ids for s in nw.stories())
+        empty = nw.store.db.execute("SELECT count(*) FROM stories WHERE id NOT IN "
+                                    "(SELECT story_id FROM articles WHERE story_id IS NOT NULL)").fetchone()[0]
+        unplaced = nw.store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0]
+    assert empty == 0 and unplaced == 0
+    with Newsweave(tmp_path / "one-after-other.db") as nw:
+        nw.ingest([tmp_path / "part0.jsonl"])
+        nw.ingest([tmp_path / "part1.jsonl"])
+        assert stored == sorted(a.source.rsplit("/", 1)[-1] for a in nw.articles())

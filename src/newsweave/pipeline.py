@@ -124,9 +124,14 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
 
 def place_pending(store: Store, options: Options, report: IngestReport | None = None,
                   progress: Progress | None = None, shingles: dict[str, np.ndarray] | None = None) -> None:
-    """Link copies and assign stories for every stored article that has no story yet.
-    `shingles`: hashes already computed for some articles (any missing are computed from their text)."""
-    report = report or IngestReport()
+    """Link copies and assign stories for every stored article that has no story yet, one process at a
+    time. `shingles`: hashes already computed for some articles (any missing are computed from their text)."""
+    with store.placing():
+        _place_pending(store, options, report or IngestReport(), progress, shingles)
+
+
+def _place_pending(store: Store, options: Options, report: IngestReport, progress: Progress | None,
+                   shingles: dict[str, np.ndarray] | None) -> None:
     pending = store.pending_articles()
     if not pending:
         return

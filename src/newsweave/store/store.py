@@ -1,6 +1,7 @@
 """SQLite store (WAL mode, versioned schema). Every write that must stay consistent is one transaction."""
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import threading
@@ -195,7 +196,23 @@ class Store:
             self._put_blobs(db, blobs)
             for sid in touched:
                 db.execute("UPDATE stories SET updated_at=datetime('now') WHERE id=?", (sid,))
+            # a story left with no member (all moved by a split or a merge) does not stay behind
+            db.execute("DELETE FROM dossiers WHERE story_id NOT IN "
+                       "(SELECT story_id FROM articles WHERE story_id IS NOT NULL)")
+            db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM articles WHERE story_id IS NOT NULL)")
         return real
+
+    @contextmanager
+    def placing(self) -> Iterator[None]:
+        """Only one process places articles in a store's stories at a time: two placements computed from
+        the same state would each write their own stories. A lock on a file beside the store, released by
+        the system if the holder dies."""
+        with open(f"{self.path}.place-lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def set_story_title(self, story_id: int, title: str | None) -> None:
         self.db.execute("UPDATE stories SET title=? WHERE id=?", (title, story_id))
@@ -321,9 +338,11 @@ class Store:
         return (row[0], row[1]) if row else None
 
     def save_dossier(self, story_id: int, key: str, data: str, conflicts: int) -> None:
+        """Cache a dossier, unless its story went away meanwhile (merged by an ingest running beside)."""
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data, conflicts) VALUES (?,?,?,?)",
-                       (story_id, key, data, conflicts))
+            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data, conflicts) "
+                       "SELECT ?,?,?,? WHERE EXISTS (SELECT 1 FROM stories WHERE id=?)",
+                       (story_id, key, data, conflicts, story_id))
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self) -> int:
