@@ -216,3 +216,29 @@ def test_two_ingests_at_once_leave_no_empty_story_and_readers_never_fail(data_di
         nw.ingest([tmp_path / "part0.jsonl"])
         nw.ingest([tmp_path / "part1.jsonl"])
         assert stored == sorted(a.source.rsplit("/", 1)[-1] for a in nw.articles())
+
+
+def test_malformed_warc_files_are_named_and_good_records_are_read(tmp_path):
+    import io
+    import os
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = f"<html><body><article><p>{GOOD}</p><p>{GOOD}</p></article></body></html>".encode()
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://news.example/a", "response",
+                                                  payload=io.BytesIO(page), http_headers=http))
+    (tmp_path / "good.warc").write_bytes(buffer.getvalue())
+    (tmp_path / "random.warc").write_bytes(os.urandom(4000))
+    (tmp_path / "plain.warc").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "empty.warc.gz").write_bytes(gzip.compress(b""))
+    (tmp_path / "truncated.warc").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with Newsweave(tmp_path / "s.db") as nw:
+        report = nw.ingest([tmp_path])
+        assert [a.url for a in nw.articles()] == ["https://news.example/a"]
+    named = {e.source.rsplit("/", 1)[-1].split("@")[0] for e in report.errors}
+    assert {"random.warc", "plain.warc", "empty.warc.gz"} <= named
+    assert all(e.reason.isprintable() for e in report.errors)

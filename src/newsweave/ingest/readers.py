@@ -1,6 +1,7 @@
 """Readers: each knows one input format and yields RawDocument or InputError, never raises on bad input."""
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -191,17 +192,33 @@ class WarcReader:
             yield InputError(str(path), str(e))
             return
         records = ArchiveIterator(stream)
+        seen = given = 0
         while True:
             try:
-                record = next(records)
-                item = self._document(record, limit)
+                with contextlib.redirect_stderr(io.StringIO()):  # warcio's warnings quote record content
+                    record = next(records)
+                    item = self._document(record, limit)
             except StopIteration:
+                if seen == 0:
+                    yield InputError(str(path), "no WARC record found (not a WARC or WET file, or an empty one)")
+                elif given == 0:
+                    yield InputError(str(path), f"no article in {seen} record(s): none is an HTML response or a "
+                                                "text conversion")
                 return
             except Exception as e:  # warcio raises many kinds (ArchiveLoadFailed, ValueError, AttributeError...)
                 # A broken record leaves the stream without a reliable next boundary: stop this file here.
-                reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
-                yield InputError(f"{path}@{records.offset}", f"malformed WARC record ({reason})")
+                reason = str(e).strip().splitlines()[0].split(", first line")[0][:160] if str(e).strip() \
+                    else type(e).__name__  # warcio quotes the bytes it could not read: left out
+                yield InputError(f"{path}@{records.offset}", f"malformed WARC record ({reason}); the rest of the "
+                                                             "file is not read")
                 return
+            seen += 1
+            if record.format == "arc" and not _suffix(path).endswith(".arc"):
+                yield InputError(str(path), "not a WARC file (its first line is no WARC header)")
+                return
+            given += item is not None
+            if isinstance(item, InputError):
+                item = InputError(f"{path} {item.source}", item.reason)  # the record id alone names no file
             if item is not None:
                 yield item
 
