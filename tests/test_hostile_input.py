@@ -50,24 +50,34 @@ def test_records_without_real_text_are_no_articles_and_a_flood_of_them_is_cut_sh
     assert any("tiny.txt" in e.source and "too short" in e.reason for e in report.errors)
 
 
-def test_a_gzip_bomb_is_stopped_in_a_stream_and_the_good_article_is_stored(tmp_path):
-    with gzip.open(tmp_path / "bomb.txt.gz", "wb", compresslevel=9) as fh:
-        block = b"\0" * (1 << 24)
-        for _ in range(64):  # 1 GiB of zeros, about 1 MB on disk
-            fh.write(block)
-    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+def _ingest_peak(folder) -> dict:
+    """Ingest a folder in a fresh process; its peak resident memory, what it stored and its errors."""
     script = textwrap.dedent(f"""
         import resource, json
         from newsweave import Newsweave
-        with Newsweave({str(tmp_path / 's.db')!r}) as nw:
-            report = nw.ingest([{str(tmp_path)!r}])
+        with Newsweave({str(folder / 's.db')!r}) as nw:
+            report = nw.ingest([{str(folder)!r}])
             stored = [a.source for a in nw.articles()]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({{"peak_mib": peak, "stored": stored, "errors": [e.reason for e in report.errors]}}))
     """)
-    out = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                                    check=True).stdout.strip().splitlines()[-1])
-    assert out["peak_mib"] < 500, out
+    return json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                     check=True).stdout.strip().splitlines()[-1])
+
+
+def test_a_gzip_bomb_is_stopped_in_a_stream_and_the_good_article_is_stored(tmp_path):
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "bomb").mkdir()
+    for folder in ("plain", "bomb"):
+        (tmp_path / folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    with gzip.open(tmp_path / "bomb" / "bomb.txt.gz", "wb", compresslevel=9) as fh:
+        block = b"\0" * (1 << 24)
+        for _ in range(64):  # 1 GiB of zeros, about 1 MB on disk
+            fh.write(block)
+    baseline, out = _ingest_peak(tmp_path / "plain"), _ingest_peak(tmp_path / "bomb")
+    # the bomb costs at most the 50 MiB limit and a copy, never its gigabyte (alone, the ingest peaks near
+    # 250 MB; inside the full suite its baseline has been seen far higher, for reasons not yet found)
+    assert out["peak_mib"] - baseline["peak_mib"] < 150 and out["peak_mib"] < 1000, (baseline, out)
     assert [s.rsplit("/", 1)[-1] for s in out["stored"]] == ["good.txt"]
     assert any("limit" in e for e in out["errors"])
 

@@ -172,6 +172,8 @@ class JsonReader:
             item = record_to_document(obj, source, limit)
             errors += isinstance(item, InputError)
             yield item
+        if records == 0:
+            yield InputError(str(path), "no records (only blank lines)")
 
 
 class WarcReader:
