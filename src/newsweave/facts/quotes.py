@@ -260,6 +260,28 @@ def extract_quotes(doc, entities: list[EntityMention], model: AttributionModel |
 def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> list[tuple[QuoteMention, dict]]:
     """Every candidate attribution with the features the classifier decides on."""
     text = text_of(doc)
+    regions, quoted, region_tokens = _quotations(doc, text)
+    para_of = _paragraph_of(doc, text)
+    cues = _cues(doc, quoted, model, para_of)
+    for r, c in sorted(_speakers(doc, text, cues, quoted, region_tokens, para_of).items()):
+        c.regions.append(r)
+    for c in list(cues):  # "Kall said: “...”" after a clause of his own: two statements, either side of the cue
+        own_words = [i for i in c.content if i not in quoted and doc[i].is_alpha]
+        away = [r for r in c.regions if own_words and not (set(region_tokens[r]) & c.content)]
+        if away:
+            c.regions = [r for r in c.regions if r not in away]
+            cues.append(Candidate(c.cue, "quote", c.source, set(), away))
+    out = []
+    for c in cues:
+        found = _attribution(doc, text, c, entities, regions, quoted, region_tokens, model)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _quotations(doc, text: str) -> tuple[list, dict[int, int], list[range]]:
+    """The quotations of a text: their character spans, each quoted token's quotation, and each
+    quotation's tokens from its first mark to its last."""
     regions = quoted_regions(text)
     quoted: dict[int, int] = {}  # token index -> quotation id
     region_tokens: list[range] = []
@@ -274,9 +296,14 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
             span = doc.char_span(a, b, alignment_mode="expand")
             for t in span or ():
                 quoted[t.i] = r
-    para_of = _paragraph_of(doc, text)
-    cues = _cues(doc, quoted, model, para_of)
-    owner: dict[int, Candidate] = {}  # quotation id -> the attribution it belongs to
+    return regions, quoted, region_tokens
+
+
+def _speakers(doc, text: str, cues: list[Candidate], quoted: dict[int, int], region_tokens: list[range],
+              para_of: list[int]) -> dict[int, Candidate]:
+    """Quotation id -> the attribution it belongs to. New candidates (a verb introducing a quote, a
+    signature, a speaker going on in the next paragraph) are added to `cues`."""
+    owner: dict[int, Candidate] = {}
     for c in cues:  # a quotation inside a governed clause belongs to that clause (mixed or direct)
         for r in {quoted[i] for i in c.content if i in quoted}:
             owner.setdefault(r, c)
@@ -315,50 +342,46 @@ def candidates(doc, entities: list[EntityMention], model: AttributionModel) -> l
         owner[r] = last = Candidate(last.cue, "quote", last.source)  # the next paragraph: the speaker goes on
         cues.append(last)
         last_end = r
-    for r in sorted(owner):
-        owner[r].regions.append(r)
-    for c in list(cues):  # "Kall said: “...”" after a clause of his own: two statements, either side of the cue
-        own_words = [i for i in c.content if i not in quoted and doc[i].is_alpha]
-        away = [r for r in c.regions if own_words and not (set(region_tokens[r]) & c.content)]
-        if away:
-            c.regions = [r for r in c.regions if r not in away]
-            cues.append(Candidate(c.cue, "quote", c.source, set(), away))
-    out = []
-    for c in cues:
-        if not c.content and not c.regions:
-            continue
-        content = set(c.content)
-        for r in c.regions:
-            content |= set(region_tokens[r])
-        skip = {t.i for t in c.cue} | ({t.i for t in c.source.subtree} if c.source is not None else set())
-        skip -= {i for r in c.regions for i in region_tokens[r]}
-        fragments = _fragments(doc, content, skip)
-        if not fragments:
-            continue
-        verbatim = [s for r in c.regions for s in regions[r]] + \
-            [s for r in {quoted[i] for i in content if i in quoted} - set(c.regions) for s in regions[r]]
-        words = [doc[i] for i in content if doc[i].is_alpha]
-        if all(t.pos_ == "PRON" for t in words):
-            continue  # "praised them": whom, not what
-        inside = [t for t in words if t.i in quoted]
-        direct = bool(words) and len(inside) == len(words)
-        if direct and len(words) < MIN_QUOTE_WORDS:
-            continue
-        speaker, span, channel = None, None, None
-        if c.source is not None and c.source.lower_ not in NOBODY:
-            speaker, span = _name(c.source, entities, fragments[0][0], text)
-        speaker_text = None
-        if c.source is not None:
-            written = [t for t in c.source.subtree if t.i <= c.source.i or t.dep_ in ("compound", "amod", "appos")]
-            written = text[written[0].idx: written[-1].idx + len(written[-1])] if written else None
-            if written and speaker and written != speaker:
-                speaker_text = written
-        out.append((QuoteMention(
-            start=fragments[0][0], end=fragments[-1][1], text=_shown(text, fragments), speaker=speaker,
-            speaker_span=span, channel=channel, direct=direct, fragments=fragments,
-            verbatim=sorted(set(verbatim)), cue=" ".join(t.text for t in c.cue), speaker_text=speaker_text),
-            candidate_features(doc, c, direct, bool(inside), len(words), model)))
-    return out
+    return owner
+
+
+def _attribution(doc, text: str, c: Candidate, entities: list[EntityMention], regions: list,
+                 quoted: dict[int, int], region_tokens: list[range],
+                 model: AttributionModel) -> tuple[QuoteMention, dict] | None:
+    """One candidate as a QuoteMention with its features, or None when it says nothing."""
+    if not c.content and not c.regions:
+        return None
+    content = set(c.content)
+    for r in c.regions:
+        content |= set(region_tokens[r])
+    skip = {t.i for t in c.cue} | ({t.i for t in c.source.subtree} if c.source is not None else set())
+    skip -= {i for r in c.regions for i in region_tokens[r]}
+    fragments = _fragments(doc, content, skip)
+    if not fragments:
+        return None
+    verbatim = [s for r in c.regions for s in regions[r]] + \
+        [s for r in {quoted[i] for i in content if i in quoted} - set(c.regions) for s in regions[r]]
+    words = [doc[i] for i in content if doc[i].is_alpha]
+    if all(t.pos_ == "PRON" for t in words):
+        return None  # "praised them": whom, not what
+    inside = [t for t in words if t.i in quoted]
+    direct = bool(words) and len(inside) == len(words)
+    if direct and len(words) < MIN_QUOTE_WORDS:
+        return None
+    speaker, span = None, None
+    if c.source is not None and c.source.lower_ not in NOBODY:
+        speaker, span = _name(c.source, entities, fragments[0][0], text)
+    speaker_text = None
+    if c.source is not None:
+        written = [t for t in c.source.subtree if t.i <= c.source.i or t.dep_ in ("compound", "amod", "appos")]
+        written = text[written[0].idx: written[-1].idx + len(written[-1])] if written else None
+        if written and speaker and written != speaker:
+            speaker_text = written
+    mention = QuoteMention(
+        start=fragments[0][0], end=fragments[-1][1], text=_shown(text, fragments), speaker=speaker,
+        speaker_span=span, channel=None, direct=direct, fragments=fragments, verbatim=sorted(set(verbatim)),
+        cue=" ".join(t.text for t in c.cue), speaker_text=speaker_text)
+    return mention, candidate_features(doc, c, direct, bool(inside), len(words), model)
 
 
 def _channels(doc, quotes: list[QuoteMention], entities, text) -> None:
