@@ -209,3 +209,22 @@ def test_huge_ids_are_not_found_and_head_is_answered(server, store):
 def test_serving_beyond_this_machine_needs_allow_remote(store):
     proc = run_cli("serve", "--db", str(store["db"]), "--host", "0.0.0.0", "--port", str(free_port()))
     assert proc.returncode == 2 and "--allow-remote" in proc.stderr
+
+
+def test_served_on_every_address_any_host_is_accepted(store):
+    # the app as `serve --host 0.0.0.0 --allow-remote` builds it, run here on 127.0.0.1 only
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(create_app(store["db"], host="0.0.0.0"), host="127.0.0.1", port=port,
+                                       log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not uv.started:
+        assert time.time() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/api/stories", headers={"Host": "192.0.2.7:8000"})
+        assert response.status_code == 200
+    finally:
+        uv.should_exit = True
+        thread.join(10)

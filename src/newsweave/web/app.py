@@ -43,14 +43,16 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
     if not Path(db).exists():
         raise FileNotFoundError(f"no store at {db}")
     app = FastAPI(title="newsweave", description="Stories, dossiers and articles of a newsweave store.")
-    allowed = {host.strip("[]").lower(), *LOCAL_NAMES}
+    # on every address (0.0.0.0, ::, allowed only with `serve --allow-remote`) the machine's names are not
+    # known here: any Host is accepted, as the user chose to open the store to the network
+    allowed = None if host.strip("[]") in ("0.0.0.0", "::", "") else {host.strip("[]").lower(), *LOCAL_NAMES}
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
         head = request.method == "HEAD"
         if head:  # answered as GET, without the body
             request.scope["method"] = "GET"
-        if _host_name(request.headers.get("host", "")) not in allowed:
+        if allowed is not None and _host_name(request.headers.get("host", "")) not in allowed:
             response = PlainTextResponse("unknown host", status_code=400)
         else:
             response = await call_next(request)
