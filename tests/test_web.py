@@ -1,5 +1,6 @@
 """The web UI, its JSON API and the HTML report, over a real HTTP server on 127.0.0.1 and in a real browser
 (Debian's chromium driven by Playwright). Screenshots are kept in test-artifacts/."""
+import contextlib
 import json
 import os
 import shutil
@@ -48,19 +49,28 @@ def store(seeds, tmp_path_factory):
     return {"db": db, "hostile": hostile, "seed_story": seed_story.id, "folder": folder}
 
 
-@pytest.fixture(scope="module")
-def server(store):
+@contextlib.contextmanager
+def serving(app):
+    """A real HTTP server for `app` on 127.0.0.1, on a free port, for the time of the block."""
     port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(store["db"]), host="127.0.0.1", port=port, log_level="warning"))
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
     deadline = time.time() + 30
     while not uv.started:
         assert time.time() < deadline, "server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    with serving(create_app(store["db"])) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -213,18 +223,6 @@ def test_serving_beyond_this_machine_needs_allow_remote(store):
 
 def test_served_on_every_address_any_host_is_accepted(store):
     # the app as `serve --host 0.0.0.0 --allow-remote` builds it, run here on 127.0.0.1 only
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(store["db"], host="0.0.0.0"), host="127.0.0.1", port=port,
-                                       log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not uv.started:
-        assert time.time() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        response = httpx.get(f"http://127.0.0.1:{port}/api/stories", headers={"Host": "192.0.2.7:8000"})
+    with serving(create_app(store["db"], host="0.0.0.0")) as url:
+        response = httpx.get(url + "/api/stories", headers={"Host": "192.0.2.7:8000"})
         assert response.status_code == 200
-    finally:
-        uv.should_exit = True
-        thread.join(10)

@@ -45,7 +45,7 @@ def count_matrix(blobs: list[bytes]) -> sp.csr_matrix:
 class StoryVectors(NamedTuple):
     """Stories as vectors: each one's mean member vector (for average similarities), and its members'."""
 
-    means: tuple[sp.csr_matrix, ...]  # (words, anchors, particulars), one row per story
+    means: tuple[sp.csr_matrix, ...]  # (words, anchors, rare names), one row per story
     members: tuple[sp.csr_matrix, ...]  # one row per member, stories end to end
     bounds: np.ndarray  # story k's members are rows bounds[k]:bounds[k + 1]
     days: list[int | None]  # each member's date as a day number
@@ -319,8 +319,8 @@ class StoryClusterer:
         threshold = self.options.story_threshold
         rows = [k for k, sid in enumerate(ids) if sid in changed]
         # an upper bound first: the mean vectors' similarity weighed by the date spans (see _spans)
-        bound, anchors = self.similarities(tuple(m[rows] for m in stories.means), stories.means)
-        bound *= self._span_weight(stories.lo[rows], stories.hi[rows], stories.lo, stories.hi, anchors)
+        bound, names = self.similarities(tuple(m[rows] for m in stories.means), stories.means)
+        bound *= self._span_weight(stories.lo[rows], stories.hi[rows], stories.lo, stories.hi, names)
         pairs = set()
         for r, a in enumerate(rows):
             for b in np.argsort(-bound[r], kind="stable"):
@@ -376,8 +376,8 @@ class StoryClusterer:
         weighed by its dates, for each story k in `which`, in one product."""
         starts, ends = stories.bounds[which], stories.bounds[which + 1]
         rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
-        sim, anchors = self.similarities(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
-        sim *= self._gap_weight(self._day_gaps(days, [stories.days[r] for r in rows]), anchors)
+        sim, names = self.similarities(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
+        sim *= self._gap_weight(self._day_gaps(days, [stories.days[r] for r in rows]), names)
         per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return per_story / (len(days) * (ends - starts))
 
@@ -403,8 +403,8 @@ class StoryClusterer:
         n = vecs[0].shape[0]
         if n == 1:
             return np.zeros(1, dtype=int)
-        sim, anchors = self.similarities(vecs, vecs)
-        sim *= self._gap_weight(self._day_gaps(dates, dates), anchors)
+        sim, names = self.similarities(vecs, vecs)
+        sim *= self._gap_weight(self._day_gaps(dates, dates), names)
         if any(languages):
             codes = {lang: k for k, lang in enumerate(sorted({x for x in languages if x}))}
             code = np.array([codes.get(x, -1) for x in languages])
@@ -434,8 +434,8 @@ class StoryClusterer:
         for b in range(0, n_groups, block):
             part = slice(b, b + block)
             # an upper bound first, from the date spans; pairs of dated sets are then averaged pair by pair
-            avg, anchors = self.similarities(tuple(v[part] for v in group_vecs), stories.means)
-            avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi, anchors)
+            avg, names = self.similarities(tuple(v[part] for v in group_vecs), stories.means)
+            avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi, names)
             for g, row in enumerate(avg, start=b):
                 above = np.flatnonzero(row >= threshold)
                 language = next((languages[i] for i in members[g] if languages[i]), None)

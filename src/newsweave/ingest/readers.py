@@ -96,8 +96,8 @@ def record_to_document(obj: object, source: str, limit: int) -> Item:
         return InputError(source, f"record's text is too short (an article needs at least {MIN_LETTERS} letters)")
     for name in ("text", "html", "title", "url", "outlet", "author", "published", "id"):
         value = obj.get(name)
-        if isinstance(value, str) and _SURROGATE.search(value):
-            return InputError(source, f"'{name}' holds an unpaired surrogate (\\u{ord(_SURROGATE.search(value).group()):04x}),"
+        if isinstance(value, str) and (lone := _SURROGATE.search(value)):
+            return InputError(source, f"'{name}' holds an unpaired surrogate (\\u{ord(lone.group()):04x}),"
                                       " which is no text")
 
     def field(name: str) -> str | None:
