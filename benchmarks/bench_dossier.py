@@ -37,7 +37,7 @@ def main() -> None:
         stories = [s for s in nw.stories() if s.independent_sources >= 2]
         n_articles = sum(len(s.article_ids) for s in stories)
         start = time.perf_counter()
-        nw.prepare_dossiers([s.id for s in stories])  # parse all articles at once, on every core
+        nw.build_dossiers([s.id for s in stories])  # parse all articles at once, on every core
         dossiers = {s.id: nw.dossier(s.id) for s in stories}
         seconds = time.perf_counter() - start
         statuses: dict[str, int] = {}

@@ -140,3 +140,23 @@ def test_a_store_from_an_older_version_gets_chinese_features_recomputed_once(dat
         assert nw.store.features() == fresh  # the English article was left alone
         assert [nw.store.blob(n) for n in ("df_words", "df_anchors", "df_n")] == fresh_df
         assert refresh_features(nw.store, nw.options) == 0  # once per store
+
+
+def test_a_store_from_before_story_summaries_gets_them_filled(seeds, db):
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        expected = [(s.id, len(s.article_ids), s.independent_sources, s.first_date, s.last_date)
+                    for s in nw.stories()]
+    old = sqlite3.connect(db)  # the store as schema 6 left it
+    for table, column in (("stories", "articles"), ("stories", "sources"), ("stories", "first_date"),
+                          ("stories", "last_date"), ("stories", "changes"), ("dossiers", "built_from")):
+        old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    old.execute("DROP INDEX articles_outlet")
+    old.execute("PRAGMA user_version=6")
+    old.commit()
+    old.close()
+    with Newsweave(db) as nw:
+        rows, total = nw.story_list(sort="size")
+        assert total == len(expected) and nw.store.schema_version == len(MIGRATIONS)
+        assert sorted((r["id"], r["articles"], r["independent_sources"], r["first_date"], r["last_date"])
+                      for r in rows) == sorted(expected)

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 
 from newsweave import Newsweave
-from newsweave.web import create_app
+from newsweave.web import create_app, views
 from tests.conftest import ROOT, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +69,10 @@ def serving(app):
 
 @pytest.fixture(scope="module")
 def server(store):
-    with serving(create_app(store["db"])) as url:
+    app = create_app(store["db"])
+    with serving(app) as url:
+        assert app.state.builder.idle.wait(300), "the dossiers were not built in the background"
+        assert not app.state.builder.failed
         yield url
 
 
@@ -124,6 +127,10 @@ def test_json_api_search_and_schema(server, store):
         assert store["seed_story"] not in [r["id"] for r in http.get("/api/stories", params={"until": "2025-01-01"}).json()]
         sizes = [r["articles"] for r in http.get("/api/stories", params={"sort": "size"}).json()]
         assert sizes == sorted(sizes, reverse=True) and sizes[0] == 5
+        everything = http.get("/api/stories", params={"sort": "size"})
+        second = http.get("/api/stories", params={"sort": "size", "limit": 1, "offset": 1})
+        assert second.json() == everything.json()[1:2] and second.headers["x-total-count"] == str(len(sizes))
+        assert http.get("/api/stories", params={"limit": 0}).status_code == 422
         article = http.get(f"/api/articles/{store['hostile'].id}").json()
         assert "<script>" in article["article"]["text"]
         paths = http.get("/openapi.json").json()["paths"]
@@ -223,6 +230,40 @@ def test_serving_beyond_this_machine_needs_allow_remote(store):
 
 def test_served_on_every_address_any_host_is_accepted(store):
     # the app as `serve --host 0.0.0.0 --allow-remote` builds it, run here on 127.0.0.1 only
-    with serving(create_app(store["db"], host="0.0.0.0")) as url:
+    with serving(create_app(store["db"], host="0.0.0.0", build_dossiers=False)) as url:
         response = httpx.get(url + "/api/stories", headers={"Host": "192.0.2.7:8000"})
         assert response.status_code == 200
+
+
+def test_pages_never_wait_for_a_dossier_and_show_it_once_built(seeds, tmp_path, monkeypatch):
+    """A story whose dossier is not built is shown at once, saying so; the thread beside the server builds
+    it, the story the reader opened first, and the same page then shows the facts."""
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"title": "Harbour fire", "text": HOSTILE}) + "\n", encoding="utf-8")
+    with Newsweave(tmp_path / "fresh.db") as nw:
+        nw.ingest([seeds, other])
+        assert len(nw.stories()) == 2
+        seed_story = next(s.id for s in nw.stories() if len(s.article_ids) == 5)
+        article = nw.articles(seed_story)[0].id
+    with serving(create_app(tmp_path / "fresh.db", build_dossiers=False)) as url:
+        story = httpx.get(f"{url}/api/stories/{seed_story}").json()
+        assert story["dossier_state"] == "building" and story["facts"] == [] and len(story["articles"]) == 5
+        page = httpx.get(f"{url}/story/{seed_story}").text
+        assert "newsweave dossiers</code> builds it" in page and 'http-equiv="refresh"' not in page
+        assert httpx.get(f"{url}/api/articles/{article}").json()["dossier_state"] == "building"
+        assert {r["dossier"] for r in httpx.get(f"{url}/api/stories").json()} == {"building"}
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    app = create_app(tmp_path / "fresh.db")
+    with serving(app) as url:
+        first = httpx.get(f"{url}/story/{seed_story}").text
+        assert "being built" in first or "CONFLICT" in first
+        assert app.state.builder.idle.wait(300) and not app.state.builder.failed
+        built = httpx.get(f"{url}/story/{seed_story}").text
+        assert "being built" not in built and 'http-equiv="refresh"' not in built and "CONFLICT" in built
+        rows = httpx.get(f"{url}/api/stories").json()
+        assert {r["dossier"] for r in rows} == {"ready"}
+        assert next(r for r in rows if r["id"] == seed_story)["conflicts"] >= 1
+        listing = httpx.get(f"{url}/", params={"sort": "size"}).text
+        assert "Page 1 of 2" in listing and 'href="/?sort=size&amp;page=2"' in listing
+        assert f'href="/story/{seed_story}"' in listing  # the largest first, alone on page 1
+        assert f'href="/story/{seed_story}"' not in httpx.get(f"{url}/", params={"sort": "size", "page": 2}).text

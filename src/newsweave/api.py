@@ -75,16 +75,38 @@ class Newsweave:
             self._dossiers = DossierBuilder(self.store, self.options)
         return self._dossiers
 
-    def prepare_dossiers(self, story_ids: list[int] | None = None, progress=None) -> int:
-        """Extract facts for every article of these stories (default: all) not yet extracted, using all cores.
-        Dossiers work without it; it makes building many of them at once faster. `progress(done, total)`
-        is called after each batch of articles."""
-        return self._dossier_builder().prepare(story_ids, progress)
+    def build_dossiers(self, story_ids: list[int] | None = None, progress=None) -> int:
+        """Build (and cache) the dossiers of these stories (default: every story whose dossier is missing or
+        older than the story), parsing their articles on all cores; returns how many articles were parsed.
+        `progress(done, total)` is called after each batch of articles."""
+        if story_ids is None:
+            story_ids = self.outdated_dossiers()
+        return self._dossier_builder().prepare(story_ids, progress) if story_ids else 0
+
+    def outdated_dossiers(self, limit: int = -1) -> list[int]:
+        """Stories whose dossier is missing or older than the story (or than this version of newsweave), the
+        most recently changed first."""
+        self.store.expire_dossiers(self._dossier_builder().version)
+        return self.store.stories_without_dossier(limit)
 
     def dossier(self, story_id: int) -> dict:
         """Facts with their status (agreed, range, conflict, single), quotes, timeline, summary and coverage
-        of one story. Extractions are cached in the store; a changed story is recomputed."""
+        of one story, built now if the cached one is missing or out of date."""
         return self._dossier_builder().dossier(story_id)
+
+    def cached_dossier(self, story_id: int) -> tuple[dict | None, str]:
+        """The dossier as last built, never building one: (dossier or None, state), state "ready", "updating"
+        (the story changed since) or "building" (none yet)."""
+        return self._dossier_builder().cached(story_id)
+
+    def story_list(self, query: str = "", sort: str = "recent", outlet: str = "", since: str = "",
+                   until: str = "", limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        """A page of the story list, searched, filtered and sorted ("recent", "size", "sources",
+        "conflicts"): (rows, number of matching stories). Conflicts come from the dossiers built so far."""
+        return self.store.story_list(query, sort, outlet, since, until, limit, offset)
+
+    def outlets(self) -> list[str]:
+        return self.store.outlets()
 
     def document(self, story_ids: list[int] | None = None, dossier: bool = True) -> dict:
         """The export document: {"articles": [...], "stories": [...]}, stories with their dossiers."""

@@ -74,23 +74,45 @@ def _printable(value: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
 
 
-def _prepare_dossiers(nw: Newsweave, story_ids: list[int] | None) -> None:
+def _build_dossiers(nw: Newsweave, story_ids: list[int] | None) -> int:
     """Parse what the dossiers need first, with a progress bar: on a large store it is the long part."""
     with Progress(TextColumn("[bold]reading facts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("facts", total=None)
-        nw.prepare_dossiers(story_ids, lambda done, total: bar.update(task, completed=done, total=total))
+        return nw.build_dossiers(story_ids, lambda done, total: bar.update(task, completed=done, total=total))
 
 
 @app.command()
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files or directories to read")], db: DbOption = None,
            quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary")] = False,
-           commit_every: Annotated[int, typer.Option(help="Articles stored per transaction")] = 500) -> None:
+           commit_every: Annotated[int, typer.Option(help="Articles stored per transaction")] = 500,
+           dossiers: Annotated[bool, typer.Option("--dossiers", help="Then build the dossiers of the stories "
+                                                                     "that changed (see `newsweave dossiers`)")] = False,
+           ) -> None:
     """Read articles (.txt, .html, .json/.jsonl, WARC/WET; .gz too) into the store and update stories."""
     with _open(db) as nw:
         nw.options.commit_every = max(1, commit_every)
         code = _ingest(nw, paths, quiet)
+        if dossiers:
+            _dossiers(nw, None, quiet)
     raise typer.Exit(code)
+
+
+def _dossiers(nw: Newsweave, story_ids: list[int] | None, quiet: bool) -> None:
+    ids = story_ids or nw.outdated_dossiers()
+    parsed = nw.build_dossiers(ids) if quiet else _build_dossiers(nw, ids)
+    if not quiet:
+        err.print(f"{len(ids)} dossiers built ({parsed} articles parsed).")
+
+
+@app.command()
+def dossiers(db: DbOption = None,
+             story: Annotated[Optional[list[int]], typer.Option("--story", help="Only these stories")] = None,
+             quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary")] = False) -> None:
+    """Build the dossiers that are missing or older than their story (all cores), so that pages, `show` and
+    exports need not wait for them. `serve` does the same in the background."""
+    with _open(db) as nw:
+        _dossiers(nw, story or None, quiet)
 
 
 @app.command()
@@ -136,7 +158,7 @@ def export(db: DbOption = None,
     """Export articles and stories (json), one row per article (jsonl, parquet), or a self-contained HTML report."""
     with _open(db) as nw:
         if format == "html" or (format == "json" and dossier):
-            _prepare_dossiers(nw, story or None)
+            _build_dossiers(nw, story or None)
         try:
             text = nw.export(output, format, story or None, dossier)
         except ValueError as e:
@@ -151,7 +173,10 @@ def serve(db: DbOption = None,
           host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default)")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port")] = 8000,
           allow_remote: Annotated[bool, typer.Option(
-              "--allow-remote", help="Listen on an address other machines can reach")] = False) -> None:
+              "--allow-remote", help="Listen on an address other machines can reach")] = False,
+          build: Annotated[bool, typer.Option("--build/--no-build", help="Build missing and out-of-date dossiers "
+                                                                         "in the background while serving")] = True,
+          ) -> None:
     """Browse stories, dossiers and articles in a local web UI (JSON API under /api, schema at /docs)."""
     import uvicorn
 
@@ -167,7 +192,7 @@ def serve(db: DbOption = None,
         err.print(Text(f"warning: listening on {host}: the store is readable by anyone who can reach port {port}",
                        style="yellow"))
     try:
-        app_ = create_app(path, host=host)
+        app_ = create_app(path, host=host, build_dossiers=build)
     except FileNotFoundError as e:
         err.print(str(e))
         raise typer.Exit(1)

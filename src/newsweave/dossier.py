@@ -57,9 +57,11 @@ class DossierBuilder:
         """Extract the facts of every article of these stories (all stories by default) that has none cached,
         in one stream spread over the worker processes, then build their out-of-date dossiers the same way.
         Returns how many articles were parsed."""
+        self.store.expire_dossiers(self.version)
+        changes = self.store.story_changes(self.store.story_ids() if story_ids is None else story_ids)
         where = "story_id IS NOT NULL" if story_ids is None else \
             f"story_id IN ({','.join('?' * len(story_ids))})"
-        articles = self.store.articles(where, tuple(story_ids or ()))
+        articles = self.store.articles(where, tuple(story_ids or ()), raw=False)
         links = self.store.copy_links()
         by_story: dict[int, list[Article]] = {}
         for a in articles:
@@ -79,22 +81,25 @@ class DossierBuilder:
             self.store.save_facts([(f.article_id, keys[f.article_id], facts_to_json(f)) for f in fresh])
             if progress:
                 progress(start + len(part), len(todo))  # (done, total) articles
-        self._align_stale(by_story, roots, bases, workers)
+        self._align_stale(by_story, roots, bases, changes, workers)
         return len(todo)
 
+    @property
+    def version(self) -> str:
+        return f"{FACTS_VERSION}|{self.options.spacy_model}"
+
     def _align_stale(self, by_story: dict[int, list[Article]], roots: dict[str, str],
-                     bases: dict[str, str | None], workers: int) -> None:
+                     bases: dict[str, str | None], changes: dict[int, int], workers: int) -> None:
         """Build and cache the dossier of every story whose cached one is out of date, stories spread over
         the worker processes (alignment is pure: facts in, dossier out)."""
         stale = []
         for story_id, members in by_story.items():
             key = self._dossier_key(members, roots, bases)
-            cached = self.store.cached_dossier(story_id)
-            if not cached or cached[0] != key:
+            if not self._still_current(story_id, key, changes.get(story_id, -1)):
                 stale.append((story_id, members, key))
         if len(stale) < MIN_STORIES_PARALLEL or workers < 2:
             for story_id, members, key in stale:
-                self._save(story_id, key, self._align(story_id, members, roots, bases))
+                self._save(story_id, key, self._align(story_id, members, roots, bases), changes.get(story_id, -1))
             return
         in_flight = 4 * workers  # enough to keep every worker busy; bounds the facts held in memory
         pending: deque = deque()
@@ -103,9 +108,19 @@ class DossierBuilder:
                 pending.append((story_id, key, pool.submit(_aligned, self._job(story_id, members, roots, bases))))
                 if len(pending) >= in_flight:
                     done_id, done_key, future = pending.popleft()
-                    self._save(done_id, done_key, future.result())
+                    self._save(done_id, done_key, future.result(), changes.get(done_id, -1))
             for done_id, done_key, future in pending:
-                self._save(done_id, done_key, future.result())
+                self._save(done_id, done_key, future.result(), changes.get(done_id, -1))
+
+    def _still_current(self, story_id: int, key: str, changes: int) -> bool:
+        """Whether the cached dossier was computed from what the story holds now (if so, it is stamped with
+        the story's count of changes, so the story no longer reads as out of date)."""
+        cached = self.store.dossier_state(story_id)
+        if not cached or cached[0] != key:
+            return False
+        if not cached[1]:
+            self.store.dossier_is_current(story_id, changes)
+        return True
 
     def _key(self, base: str | None) -> str:
         return f"{FACTS_VERSION}|{self.options.spacy_model}|{base}"
@@ -122,19 +137,27 @@ class DossierBuilder:
         return [ready[a.id] for a in articles]
 
     def dossier(self, story_id: int) -> dict:
-        articles = self.store.articles("story_id=?", (story_id,))
+        self.store.expire_dossiers(self.version)
+        changes = self.store.story_changes([story_id]).get(story_id, -1)
+        articles = self.store.articles("story_id=?", (story_id,), raw=False)
         if not articles:
             raise KeyError(f"no story {story_id}")
         links = self.store.copy_links_for([a.id for a in articles])  # copies sit in their original's story
         roots = {a.id: root_of(a.id, links) for a in articles}
         bases = base_dates(articles, roots)
         key = self._dossier_key(articles, roots, bases)
-        cached = self.store.cached_dossier(story_id)
-        if cached and cached[0] == key:
-            return json.loads(cached[1])
+        if self._still_current(story_id, key, changes):
+            return json.loads(self.store.cached_dossier(story_id)[1])
         result = self._align(story_id, articles, roots, bases)
-        self._save(story_id, key, result)
+        self._save(story_id, key, result, changes)
         return result
+
+    def cached(self, story_id: int) -> tuple[dict | None, str]:
+        """The dossier as last built, without building: (dossier or None, "ready" | "updating" | "building")."""
+        cached = self.store.cached_dossier(story_id)
+        if cached is None:
+            return None, "building"
+        return json.loads(cached[1]), "ready" if cached[2] else "updating"
 
     def _dossier_key(self, articles: list[Article], roots: dict[str, str], bases: dict[str, str | None]) -> str:
         return sha1(json.dumps([FACTS_VERSION, self.options.spacy_model,
@@ -150,9 +173,9 @@ class DossierBuilder:
                bases: dict[str, str | None]) -> dict:
         return _aligned(self._job(story_id, articles, roots, bases))
 
-    def _save(self, story_id: int, key: str, result: dict) -> None:
+    def _save(self, story_id: int, key: str, result: dict, built_from: int) -> None:
         self.store.save_dossier(story_id, key, json.dumps(result, ensure_ascii=False),
-                                sum(f["status"] == "conflict" for f in result["facts"]))
+                                sum(f["status"] == "conflict" for f in result["facts"]), built_from)
 
 
 def _aligned(job: tuple[int, dict[str, Source], list[ArticleFacts], int]) -> dict:

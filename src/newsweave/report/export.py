@@ -42,7 +42,7 @@ def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: b
     articles = [article_record(a, links.get(a.id)) for a in nw.articles()
                 if story_ids is None or a.id in wanted]
     if dossier:
-        nw.prepare_dossiers(story_ids)
+        nw.build_dossiers(story_ids)
     out_stories = []
     for s in stories:
         record = {"id": s.id, "title": s.title, "article_ids": s.article_ids,

@@ -104,4 +104,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN language TEXT;
     """,
+    # 7: each story keeps what its list row shows (so lists are sorted and paged in SQL, filled by
+    # Store.summarise_stories) and counts its changes; a cached dossier records the count it was built from,
+    # so a changed story's dossier is known to be out of date without reading the story
+    """
+    ALTER TABLE stories ADD COLUMN articles INTEGER;
+    ALTER TABLE stories ADD COLUMN sources INTEGER;
+    ALTER TABLE stories ADD COLUMN first_date TEXT;
+    ALTER TABLE stories ADD COLUMN last_date TEXT;
+    ALTER TABLE stories ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE dossiers ADD COLUMN built_from INTEGER NOT NULL DEFAULT -1;
+    CREATE INDEX articles_outlet ON articles(outlet, story_id);
+    """,
 ]

@@ -13,6 +13,12 @@ from newsweave.records import Article, CopyLink, Story
 from newsweave.store.schema import MIGRATIONS
 from newsweave.tokens import CJK_RUN, WORD
 
+STORY_ORDER = {  # the story list's sorts, ties broken the same way each time
+    "recent": "coalesce(s.last_date, '') DESC, s.id DESC",
+    "size": "s.articles DESC, s.id DESC",
+    "sources": "s.sources DESC, s.articles DESC, s.id DESC",
+    "conflicts": "coalesce(d.conflicts, 0) DESC, s.sources DESC, s.id DESC",
+}
 ARTICLE_COLUMNS = (
     "id", "source", "kind", "raw", "text", "title", "url", "outlet", "author", "published",
     "credited_origin", "credit_line", "removed_chars", "seq", "story_id", "language",
@@ -47,6 +53,9 @@ class Store:
                             self.db.execute(statement)
                         statement = ""
                 self.db.execute(f"PRAGMA user_version={number}")
+        if version < 7:
+            with self.transaction() as db:
+                self.summarise_stories(db, [r[0] for r in db.execute("SELECT id FROM stories")])
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -96,8 +105,11 @@ class Store:
         row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
         return self._article(row) if row else None
 
-    def articles(self, where: str = "1", params: tuple = ()) -> list[Article]:
-        rows = self.db.execute(f"SELECT * FROM articles WHERE {where} ORDER BY seq", params)
+    def articles(self, where: str = "1", params: tuple = (), raw: bool = True) -> list[Article]:
+        """Articles matching `where`, in ingest order; with `raw` False their raw input is left empty (it is
+        the largest column, and only the cleaner's view of an article needs it)."""
+        columns = "*" if raw else ", ".join("'' AS raw" if c == "raw" else c for c in ARTICLE_COLUMNS)
+        rows = self.db.execute(f"SELECT {columns} FROM articles WHERE {where} ORDER BY seq", params)
         return [self._article(r) for r in rows]
 
     def article_count(self) -> int:
@@ -194,8 +206,7 @@ class Store:
                 db.execute("DELETE FROM dossiers WHERE story_id=?", (sid,))
                 db.execute("DELETE FROM stories WHERE id=?", (sid,))
             self._put_blobs(db, blobs)
-            for sid in touched:
-                db.execute("UPDATE stories SET updated_at=datetime('now') WHERE id=?", (sid,))
+            self.summarise_stories(db, touched | set(retitled or ()))
             # a story left with no member (all moved by a split or a merge) does not stay behind
             db.execute("DELETE FROM dossiers WHERE story_id NOT IN "
                        "(SELECT story_id FROM articles WHERE story_id IS NOT NULL)")
@@ -213,6 +224,20 @@ class Store:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def summarise_stories(self, db: sqlite3.Connection, story_ids: Iterable[int]) -> None:
+        """Refresh what the story list shows of these stories (articles, independent sources, first and last
+        date) and count a change to each, which puts its cached dossier out of date. Inside a transaction."""
+        for sid in story_ids:
+            rows = db.execute("SELECT id, published FROM articles WHERE story_id=?", (sid,)).fetchall()
+            if not rows:
+                continue  # deleted below by the caller, with every other story left empty
+            ids = [r[0] for r in rows]
+            dates = sorted(r[1] for r in rows if r[1])
+            db.execute("UPDATE stories SET articles=?, sources=?, first_date=?, last_date=?, changes=changes+1, "
+                       "updated_at=datetime('now') WHERE id=?",
+                       (len(ids), count_independent(ids, self.copy_links_for(ids)), dates[0] if dates else None,
+                        dates[-1] if dates else None, sid))
 
     def set_story_title(self, story_id: int, title: str | None) -> None:
         self.db.execute("UPDATE stories SET title=? WHERE id=?", (title, story_id))
@@ -301,10 +326,16 @@ class Store:
         """Stories with an article whose title or text matches every word of `query` (SQLite FTS5). FTS5 reads
         a run of Chinese or Japanese characters up to the next punctuation as one token, so those parts of
         the query are matched as substrings instead, among the articles the words leave."""
+        sql, params = self._search_sql(query)
+        return {r[0] for r in self.db.execute(sql, params)} if sql else set(self.story_ids())
+
+    @staticmethod
+    def _search_sql(query: str) -> tuple[str, list]:
+        """The SELECT of the ids of stories matching `query` (empty if the query holds no word)."""
         runs = CJK_RUN.findall(query)
         words = WORD.findall(CJK_RUN.sub(" ", query))
         if not words and not runs:
-            return set(self.story_ids())
+            return "", []
         sql, params = "SELECT DISTINCT a.story_id FROM articles a WHERE a.story_id IS NOT NULL", []
         if words:
             sql = ("SELECT DISTINCT a.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
@@ -313,11 +344,67 @@ class Store:
         for run in runs:
             sql += " AND (instr(a.text, ?) > 0 OR instr(coalesce(a.title, ''), ?) > 0)"
             params += [run, run]
-        return {r[0] for r in self.db.execute(sql, params)}
+        return sql, params
 
-    def conflict_counts(self) -> dict[int, int]:
-        """story id -> conflicts in its cached dossier (stories never looked at are missing)."""
-        return dict(self.db.execute("SELECT story_id, conflicts FROM dossiers").fetchall())
+    def story_list(self, query: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = "",
+                   limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        """One page of the story list, searched (FTS5), filtered by outlet and dates and sorted, all in SQL;
+        returns (rows, how many stories match). Each row says whether its dossier is ready, being updated
+        (the one shown is older than the story) or not built yet, and its conflicts if there is one."""
+        where, params = ["s.articles > 0"], []
+        if query.strip():
+            search, search_params = self._search_sql(query)
+            if search:
+                where.append(f"s.id IN ({search})")
+                params += search_params
+        if outlet:
+            where.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+            params.append(outlet)
+        if since:
+            where.append("coalesce(s.last_date, '') >= ?")
+            params.append(since)
+        if until:
+            where.append("s.first_date <= ?")
+            params.append(until)
+        order = STORY_ORDER.get(sort, STORY_ORDER["recent"])
+        sql = " AND ".join(where)
+        total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {sql}", params).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT s.id, s.title, s.articles, s.sources, s.first_date, s.last_date, d.conflicts, "
+            "CASE WHEN d.story_id IS NULL THEN 'building' WHEN d.built_from = s.changes THEN 'ready' "
+            "ELSE 'updating' END AS dossier FROM stories s LEFT JOIN dossiers d ON d.story_id = s.id "
+            f"WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [{"id": r[0], "title": r[1] or f"Story {r[0]}", "articles": r[2], "independent_sources": r[3],
+                 "first_date": r[4], "last_date": r[5], "conflicts": r[6] or 0, "dossier": r[7]}
+                for r in rows], total
+
+    def outlets(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]
+
+    def stories_without_dossier(self, limit: int = 50) -> list[int]:
+        """Stories whose dossier is missing or older than the story, the most recently changed first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT s.id FROM stories s LEFT JOIN dossiers d ON d.story_id = s.id "
+            "WHERE s.articles > 0 AND (d.story_id IS NULL OR d.built_from != s.changes) "
+            "ORDER BY s.updated_at DESC, s.id DESC LIMIT ?", (limit,))]
+
+    def story_changes(self, story_ids: list[int]) -> dict[int, int]:
+        """story id -> its count of changes (read before its articles, to stamp the dossier built from them)."""
+        out = {}
+        for i in range(0, len(story_ids), 500):
+            part = story_ids[i: i + 500]
+            out.update(self.db.execute(f"SELECT id, changes FROM stories WHERE id IN ({','.join('?' * len(part))})",
+                                       part).fetchall())
+        return out
+
+    def expire_dossiers(self, version: str) -> None:
+        """Dossiers built by another version of the extraction are out of date: mark them so, once."""
+        if (self.blob("dossier_version") or b"").decode() == version:
+            return
+        with self.transaction() as db:
+            db.execute("UPDATE dossiers SET built_from = -1")
+            self._put_blobs(db, {"dossier_version": version.encode()})
 
     # -- dossier caches -------------------------------------------------------------------------
     def cached_facts(self, ids: list[str]) -> dict[str, tuple[str, str]]:
@@ -333,16 +420,29 @@ class Store:
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO article_facts (article_id, key, data) VALUES (?,?,?)", rows)
 
-    def cached_dossier(self, story_id: int) -> tuple[str, str] | None:
-        row = self.db.execute("SELECT key, data FROM dossiers WHERE story_id=?", (story_id,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def cached_dossier(self, story_id: int) -> tuple[str, str, bool] | None:
+        """(key, JSON, whether it was built from the story as it is now) of a story's cached dossier."""
+        row = self.db.execute("SELECT d.key, d.data, d.built_from = s.changes FROM dossiers d "
+                              "JOIN stories s ON s.id = d.story_id WHERE d.story_id=?", (story_id,)).fetchone()
+        return (row[0], row[1], bool(row[2])) if row else None
 
-    def save_dossier(self, story_id: int, key: str, data: str, conflicts: int) -> None:
-        """Cache a dossier, unless its story went away meanwhile (merged by an ingest running beside)."""
+    def dossier_state(self, story_id: int) -> tuple[str, bool] | None:
+        """(key, whether built from the story as it is now) of a story's cached dossier, without its data."""
+        row = self.db.execute("SELECT d.key, d.built_from = s.changes FROM dossiers d "
+                              "JOIN stories s ON s.id = d.story_id WHERE d.story_id=?", (story_id,)).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def save_dossier(self, story_id: int, key: str, data: str, conflicts: int, built_from: int) -> None:
+        """Cache a dossier built from the story at its `built_from`-th change, unless the story went away
+        meanwhile (merged by an ingest running beside)."""
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data, conflicts) "
-                       "SELECT ?,?,?,? WHERE EXISTS (SELECT 1 FROM stories WHERE id=?)",
-                       (story_id, key, data, conflicts, story_id))
+            db.execute("INSERT OR REPLACE INTO dossiers (story_id, key, data, conflicts, built_from) "
+                       "SELECT ?,?,?,?,? WHERE EXISTS (SELECT 1 FROM stories WHERE id=?)",
+                       (story_id, key, data, conflicts, built_from, story_id))
+
+    def dossier_is_current(self, story_id: int, built_from: int) -> None:
+        """A cached dossier found equal to what the story at its `built_from`-th change gives."""
+        self.db.execute("UPDATE dossiers SET built_from=? WHERE story_id=?", (built_from, story_id))
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self) -> int:

@@ -1,18 +1,20 @@
 """The local web UI and its JSON API. Read-only over articles and stories; the only writes are the
-dossier caches, filled the first time a story is looked at."""
+dossier caches, filled by a thread beside the server (pages show the dossiers built so far, never wait)."""
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from typing import Literal
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from newsweave.api import Newsweave
 from newsweave.options import Options
 from newsweave.web import views
+from newsweave.web.builder import DossierBuilderThread
 from newsweave.web.templating import environment
 
 
@@ -37,12 +39,26 @@ SECURITY_HEADERS = {
 API_DOCS = ("/docs", "/redoc", "/openapi.json")  # FastAPI's schema pages load their own scripts
 
 
-def create_app(db: str | Path, options: Options | None = None, host: str = "127.0.0.1") -> FastAPI:
+def create_app(db: str | Path, options: Options | None = None, host: str = "127.0.0.1",
+               build_dossiers: bool = True) -> FastAPI:
     """`host`: the address served on. Requests must name it (or a loopback name) in their Host header: a web
-    page elsewhere cannot read the store through a DNS name rebound to this machine."""
+    page elsewhere cannot read the store through a DNS name rebound to this machine. `build_dossiers`: build
+    missing and out-of-date dossiers in a thread while serving (else pages show those built before)."""
     if not Path(db).exists():
         raise FileNotFoundError(f"no store at {db}")
-    app = FastAPI(title="newsweave", description="Stories, dossiers and articles of a newsweave store.")
+    builder = DossierBuilderThread(db, options) if build_dossiers else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if builder:
+            builder.start()
+        yield
+        if builder:
+            builder.stop()
+
+    app = FastAPI(title="newsweave", description="Stories, dossiers and articles of a newsweave store.",
+                  lifespan=lifespan)
+    app.state.builder = builder
     # on every address (0.0.0.0, ::, allowed only with `serve --allow-remote`) the machine's names are not
     # known here: any Host is accepted, as the user chose to open the store to the network
     allowed = None if host.strip("[]") in ("0.0.0.0", "::", "") else {host.strip("[]").lower(), *LOCAL_NAMES}
@@ -68,7 +84,8 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
         return Newsweave(db, options)  # one connection per request: requests run on several threads
 
     def page(template: str, **context) -> HTMLResponse:
-        return HTMLResponse(environment().get_template(template).render(url=web_url, **context))
+        return HTMLResponse(environment().get_template(template).render(url=web_url, builds=builder is not None,
+                                                                         **context))
 
     def found(value, what: str):
         if value is None:
@@ -79,17 +96,29 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
         if not 0 < story_id < 2**63:  # SQLite's integers end there: a longer id is no story, not an error
             raise HTTPException(404, f"no story {story_id}")
 
-    @app.get("/api/stories", summary="Stories, searched, filtered and sorted")
-    def api_stories(q: str = "", sort: SortKey = "recent", outlet: str = "",
-                    since: str = "", until: str = "") -> list[dict]:
-        with open_store() as nw:
-            return views.story_rows(nw, q, sort, outlet, since, until)
+    def asked_for(state: str, story_id: int | None) -> None:
+        if builder and state != "ready" and story_id is not None:
+            builder.want(story_id)
 
-    @app.get("/api/stories/{story_id}", summary="One story with its dossier")
+    @app.get("/api/stories", summary="Stories, searched, filtered, sorted and paged",
+             description="The number of matching stories is in the X-Total-Count header. Each story's "
+                         "`dossier` is ready, updating (the story changed since it was built) or building.")
+    def api_stories(response: Response, q: str = "", sort: SortKey = "recent", outlet: str = "",
+                    since: str = "", until: str = "", limit: int = Query(100, ge=1, le=1000),
+                    offset: int = Query(0, ge=0)) -> list[dict]:
+        with open_store() as nw:
+            rows, total = nw.story_list(q, sort, outlet, since, until, limit, offset)
+        response.headers["X-Total-Count"] = str(total)
+        return rows
+
+    @app.get("/api/stories/{story_id}", summary="One story with its dossier",
+             description="`dossier_state`: ready, updating (the dossier shown is older than the story) or "
+                         "building (none yet: facts, quotes and timeline are empty until it is built).")
     def api_story(story_id: int) -> dict:
         found_id(story_id)
         with open_store() as nw:
-            v = found(views.story_view(nw, story_id), f"story {story_id}")
+            v = found(views.story_view(nw, story_id, build=False), f"story {story_id}")
+        asked_for(v["dossier_state"], story_id)
         out = {k: val for k, val in v.items() if not k.endswith("_svg") and k not in ("all_facts", "hidden_facts",
                                                                                       "coverage_facts")}
         return dict(out, facts=v["all_facts"])
@@ -97,32 +126,40 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
     @app.get("/api/articles/{article_id}", summary="One article with its extracted items")
     def api_article(article_id: str) -> dict:
         with open_store() as nw:
-            a = found(views.article_view(nw, article_id), f"article {article_id}")
+            a = found(views.article_view(nw, article_id, build=False), f"article {article_id}")
         art = a["article"]
+        asked_for(a["dossier_state"], art.story_id)
         return {"article": {k: getattr(art, k) for k in ("id", "source", "title", "outlet", "author", "published",
                                                           "text", "story_id", "credited_origin")},
                 "copy_of": a["copy_link"].original_id if a["copy_link"] else None, "supports": a["supports"],
+                "dossier_state": a["dossier_state"],
                 "highlights": [{"start": s, "kinds": seg["kinds"]} for s, seg in _starts(a["segments"]) if seg["kinds"]]}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = ""):
+    def home(q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = "",
+             page_number: int = Query(1, alias="page", ge=1, lt=2**40)):
         with open_store() as nw:
-            rows = views.story_rows(nw, q, sort, outlet, since, until)
-            names = views.outlets(nw)
-        return page("stories.html", rows=rows, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
-                    since=since, until=until)
+            listing = views.story_page(nw, q, sort, outlet, since, until, page_number)
+            names = nw.outlets()
+        query = {"q": q, "sort": sort, "outlet": outlet, "since": since, "until": until}
+        return page("stories.html", **listing, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
+                    since=since, until=until, query=urlencode({k: v for k, v in query.items() if v}))
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: int):
         found_id(story_id)
         with open_store() as nw:
-            return page("story.html", v=found(views.story_view(nw, story_id), f"story {story_id}"))
+            v = found(views.story_view(nw, story_id, build=False), f"story {story_id}")
+        asked_for(v["dossier_state"], story_id)
+        return page("story.html", v=v)
 
     @app.get("/article/{article_id}", response_class=HTMLResponse,
                    include_in_schema=False)
     def article(article_id: str):
         with open_store() as nw:
-            return page("article.html", a=found(views.article_view(nw, article_id), f"article {article_id}"))
+            a = found(views.article_view(nw, article_id, build=False), f"article {article_id}")
+        asked_for(a["dossier_state"], a["article"].story_id)
+        return page("article.html", a=a)
 
     return app
 

@@ -16,7 +16,7 @@ def report_url(target: str, anchor: str | None = None) -> str:
 
 def render_report(nw: Newsweave, story_ids: list[int] | None = None) -> str:
     ids = story_ids or [s.id for s in nw.stories()]
-    nw.prepare_dossiers(ids)
+    nw.build_dossiers(ids)
     stories = [v for v in (views.story_view(nw, sid) for sid in ids) if v is not None]
     articles = [views.article_view(nw, a["id"]) for v in stories for a in v["articles"]]
     return environment().get_template("report.html").render(url=report_url, stories=stories, articles=articles)

@@ -17,43 +17,29 @@ SORTS = {"recent": "most recent", "size": "most articles", "sources": "most inde
          "conflicts": "most conflicts"}
 
 
-def story_rows(nw: Newsweave, query: str = "", sort: str = "recent", outlet: str = "", since: str = "",
-               until: str = "") -> list[dict]:
-    """The story list: searched (FTS5), filtered by outlet and date, sorted. Conflict counts come from
-    dossiers already built (a story whose dossier was never built counts none)."""
-    stories = nw.stories()
-    if query.strip():
-        hits = nw.store.search_stories(query)
-        stories = [s for s in stories if s.id in hits]
-    if outlet:
-        with_outlet = {r[0] for r in nw.store.db.execute(
-            "SELECT DISTINCT story_id FROM articles WHERE outlet = ? AND story_id IS NOT NULL", (outlet,))}
-        stories = [s for s in stories if s.id in with_outlet]
-    if since:
-        stories = [s for s in stories if (s.last_date or "") >= since]
-    if until:
-        stories = [s for s in stories if s.first_date and s.first_date <= until]
-    conflicts = nw.store.conflict_counts()
-    rows = [{"id": s.id, "title": s.title or f"Story {s.id}", "articles": len(s.article_ids),
-             "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date,
-             "conflicts": conflicts.get(s.id, 0)} for s in stories]
-    key = {"recent": lambda r: (r["last_date"] or "", r["id"]), "size": lambda r: (r["articles"], r["id"]),
-           "sources": lambda r: (r["independent_sources"], r["articles"]),
-           "conflicts": lambda r: (r["conflicts"], r["independent_sources"])}[sort if sort in SORTS else "recent"]
-    return sorted(rows, key=key, reverse=True)
+PAGE_SIZE = 50  # stories per page of the list
+EMPTY_DOSSIER = {"facts": [], "quotes": [], "timeline": [], "summary": [], "coverage": {}}
 
 
-def outlets(nw: Newsweave) -> list[str]:
-    return [r[0] for r in nw.store.db.execute(
-        "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]
+def story_page(nw: Newsweave, query: str = "", sort: str = "recent", outlet: str = "", since: str = "",
+               until: str = "", page: int = 1) -> dict:
+    """One page of the story list (searched, filtered, sorted and paged by the store, in SQL)."""
+    page = max(1, page)
+    rows, total = nw.story_list(query, sort if sort in SORTS else "recent", outlet, since, until,
+                                PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+            "building": sum(r["dossier"] != "ready" for r in rows)}
 
 
-def story_view(nw: Newsweave, story_id: int) -> dict | None:
+def story_view(nw: Newsweave, story_id: int, build: bool = True) -> dict | None:
+    """A story page. With `build` False the dossier is the one last built, never built here: a page shows
+    at once, saying that its dossier is being built or updated."""
     story = nw.story(story_id)
     if story is None:
         return None
-    dossier = nw.dossier(story_id)
-    articles = nw.articles(story_id)
+    dossier, state = (nw.dossier(story_id), "ready") if build else nw.cached_dossier(story_id)
+    dossier = dossier or EMPTY_DOSSIER
+    articles = nw.store.articles("story_id=?", (story_id,), raw=False)
     links = nw.store.copy_links_for([a.id for a in articles])
     label = {a.id: outlet_label(a) for a in articles}
     members = [{"id": a.id, "label": label[a.id], "title": a.title, "published": a.published,
@@ -67,7 +53,7 @@ def story_view(nw: Newsweave, story_id: int) -> dict | None:
     return {"story": {"id": story.id, "title": story.title or f"Story {story.id}", "articles": len(articles),
                       "independent_sources": story.independent_sources, "first_date": story.first_date,
                       "last_date": story.last_date},
-            "articles": members, "labels": label, **dossier, "facts": shown, "all_facts": dossier["facts"],
+            "articles": members, "labels": label, **dossier, "dossier_state": state, "facts": shown, "all_facts": dossier["facts"],
             "hidden_facts": len(dossier["facts"]) - len(shown), "coverage_facts": columns,
             "coverage_rows": [(outlet, [f["id"] in set(c["reports"]) for f in columns])
                               for outlet, c in dossier["coverage"].items()],
@@ -112,12 +98,16 @@ def timeline_chart(timeline: list[dict]) -> dict:
     return {"points": points, "height": 40 + len(points) * 22, "start": timeline[0]["date"], "end": timeline[-1]["date"]}
 
 
-def article_view(nw: Newsweave, article_id: str) -> dict | None:
+def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | None:
+    """An article page; with `build` False, its highlights and facts are those of the dossier last built."""
     article = nw.article(article_id)
     if article is None:
         return None
     # the story's dossier first: building it extracts (or refreshes) this article's facts
-    dossier = nw.dossier(article.story_id) if article.story_id is not None else {"facts": []}
+    dossier, state = EMPTY_DOSSIER, "ready"
+    if article.story_id is not None:
+        dossier, state = (nw.dossier(article.story_id), "ready") if build else nw.cached_dossier(article.story_id)
+        dossier = dossier or EMPTY_DOSSIER
     cached = nw.store.cached_facts([article_id])
     facts = facts_from_json(cached[article_id][1]) if cached else None
     spans = []
@@ -130,6 +120,7 @@ def article_view(nw: Newsweave, article_id: str) -> dict | None:
     supports = [{"id": f["id"], "status": f["status"], "statement": f["statement"]} for f in dossier["facts"]
                 if any(article_id in v["article_ids"] for v in f["variants"])]
     return {"article": article, "label": outlet_label(article), "segments": highlight(article.text, spans),
+            "dossier_state": state if facts else "building",
             "raw_lines": removed_lines(article.raw, article.text), "copy_link": link, "supports": supports}
 
 
