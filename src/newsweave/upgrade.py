@@ -5,8 +5,13 @@ stay as they are: only the comparisons with articles added from now on use the r
 """
 from __future__ import annotations
 
+import numpy as np
+
 from newsweave.cluster import DocumentFrequencies, article_features, count_matrix
+from newsweave.dedup import CopyDetector
 from newsweave.dedup.minhash import MinHasher
+from newsweave.placement import name_rows
+from newsweave.records import Member
 from newsweave.options import Options
 from newsweave.store import Store
 from newsweave.tokens import CJK
@@ -20,7 +25,33 @@ CHUNK = 2000  # articles recomputed per step: bounds memory on a large store
 
 def refresh_features(store: Store, options: Options) -> int:
     """Recompute the stored features of articles that an older version computed differently, once per
-    store, keeping the document frequencies in step. Returns how many changed."""
+    store, keeping the document frequencies in step, then the placement index built from them. Returns how
+    many changed."""
+    changed = _refresh_features(store, options)
+    refresh_placement_index(store, options)
+    return changed
+
+
+def refresh_placement_index(store: Store, options: Options) -> int:
+    """Fill what placement looks up instead of loading every placed article (LSH buckets of their MinHash
+    signatures, the people they name) for a store that has none, or whose features or LSH settings changed.
+    Returns how many articles were indexed."""
+    version = FEATURES_VERSION + f"|{options.num_perm}|{options.near_duplicate_jaccard}".encode()
+    if store.blob("placement_index") == version:
+        return 0
+    detector = CopyDetector(options)
+    ids = [r[0] for r in store.db.execute("SELECT id FROM articles WHERE story_id IS NOT NULL ORDER BY seq")]
+    for start in range(0, max(len(ids), 1), CHUNK):
+        rows = store.features(ids[start: start + CHUNK])
+        buckets = [(key, aid) for aid, (minhash, _, _) in rows.items()
+                   for key in detector.bucket_keys(np.frombuffer(minhash, dtype=np.uint64))]
+        names = name_rows(Member(aid, words, anchors, None, None) for aid, (_, words, anchors) in rows.items())
+        store.replace_placement_index(buckets, names, {}, clear=start == 0)
+    store.replace_placement_index([], [], {"placement_index": version})
+    return len(ids)
+
+
+def _refresh_features(store: Store, options: Options) -> int:
     if store.blob("features_version") == FEATURES_VERSION:
         return 0
     ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY rowid")]

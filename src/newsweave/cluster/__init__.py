@@ -12,6 +12,8 @@ an ingest changed may merge with its most similar stored story (pieces of one ev
 """
 from __future__ import annotations
 
+import math
+
 from typing import NamedTuple
 
 import numpy as np
@@ -119,12 +121,16 @@ class DocumentFrequencies:
         x.data *= idf.astype(np.float32)
         return normalize(x)
 
+    def rare_limit(self, adding: int = 0) -> float:
+        """How many articles may give a name for it to be rare, once `adding` more are counted."""
+        return max(RARE_NAME_MIN, RARE_NAME_SHARE * (self.n + adding))
+
     def rare_names(self, anchors: sp.csr_matrix) -> sp.csr_matrix:
         """1 for each person's name an article gives that few articles give (a victim, a suspect; not a
         president or a spokesman quoted everywhere): at most RARE_NAME_MIN articles, or RARE_NAME_SHARE of
         them in a large store."""
         x = anchors.tocsr().astype(np.float32, copy=True)
-        most = max(RARE_NAME_MIN, RARE_NAME_SHARE * self.n)
+        most = self.rare_limit()
         x.data = ((x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)).astype(np.float32)
         x.eliminate_zeros()
         return x
@@ -170,6 +176,15 @@ class StoryClusterer:
         if names is not None and o.particulars_names > 0:  # each rare name shared counts for its share
             weight = np.maximum(weight, np.clip(names / o.particulars_names, 0.0, 1.0))
         return weight
+
+    def reach_days(self) -> int:
+        """Days beyond which two dated sets of articles sharing no rare name always score under the
+        threshold: the time decay alone takes their similarity (at most 1) below it."""
+        o = self.options
+        if o.date_half_life_days <= 0:
+            return int(o.max_gap_days) + 1
+        decayed = o.date_grace_days + o.date_half_life_days * math.log2(1 / max(o.story_threshold, 1e-9))
+        return int(min(o.max_gap_days, decayed)) + 1
 
     def assign(
         self,

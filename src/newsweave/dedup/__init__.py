@@ -5,7 +5,9 @@ root is the article judged original; every other member links to it.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -88,13 +90,25 @@ class UnionFind:
             self.parent[rb] = ra
 
 
-class CopyDetector:
-    """Stage: finds copy pairs among stored and new articles and turns each group into links to its root."""
+class PlacedArticles(Protocol):
+    """What the copy detector looks up among articles placed before (the store answers it)."""
 
-    def __init__(self, options: Options | None = None):
+    def first_placed_with_hash(self, text_hash: str) -> str | None: ...
+    def bucket_mates(self, keys: list[int]) -> set[str]: ...
+    def signatures(self, ids: list[str]) -> dict[str, bytes]: ...
+
+
+class CopyDetector:
+    """Stage: finds copy pairs among new articles and between them and those placed before (looked up in
+    `placed`: by text hash and by the LSH buckets kept for them), and turns each group into links to its
+    root. Placed articles are never all loaded: only those sharing a bucket with a new one."""
+
+    def __init__(self, options: Options | None = None, placed: PlacedArticles | None = None):
         self.options = options or Options()
+        self.placed = placed
         self.hasher = MinHasher(self.options.num_perm, self.options.shingle_size)
         self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
+        self.new_buckets: list[tuple[int, str]] = []  # (bucket key, article id) of the new articles, to store
         self.signatures: dict[str, np.ndarray] = {}
         self._shingles: dict[str, np.ndarray] = {}
         self._compared: set[tuple[str, str]] = set()  # pairs already checked for containment
@@ -104,8 +118,22 @@ class CopyDetector:
         self.stats = StageStats("dedup")
 
     def add_existing(self, article_id: str, signature: np.ndarray, text_hash: str) -> None:
+        """An article placed before, held in memory (without `placed` to look them up)."""
         self._index(article_id, signature)
         self.by_hash.setdefault(text_hash, article_id)
+
+    def bucket_keys(self, signature: np.ndarray) -> list[int]:
+        """One 64-bit key per LSH band of the signature (the band's values hashed with its number): two
+        articles share a key where datasketch's index would put them in one bucket."""
+        r = self.lsh.r
+        return [int.from_bytes(hashlib.blake2b(bytes([band]) + signature[band * r: (band + 1) * r].astype("<u8").tobytes(),
+                                               digest_size=8).digest(), "little", signed=True)
+                for band in range(self.lsh.b)]
+
+    def know_signatures(self, blobs: dict[str, bytes]) -> None:
+        """Signatures of placed articles the containment check and the links will compare."""
+        for article_id, blob in blobs.items():
+            self.signatures.setdefault(article_id, np.frombuffer(blob, dtype=np.uint64))
 
     def _minhash(self, signature: np.ndarray) -> MinHash:
         # our signatures use datasketch's pre-2.0 affine scheme (mod 2**61-1, 32-bit values)
@@ -117,13 +145,21 @@ class CopyDetector:
         self.lsh.insert(article_id, self._minhash(signature))
 
     def add_new(self, article_id: str, signature: np.ndarray, text_hash: str) -> None:
-        """Compare a new article with everything seen so far, then index it."""
-        if text_hash in self.by_hash:
-            self.pairs[(article_id, self.by_hash[text_hash])] = {"method": "exact", "jaccard": 1.0}
+        """Compare a new article with everything seen so far (placed articles first), then index it."""
+        keys = self.bucket_keys(signature)
+        same_text = self.placed.first_placed_with_hash(text_hash) if self.placed else None
+        same_text = same_text or self.by_hash.get(text_hash)
+        if same_text:
+            self.pairs[(article_id, same_text)] = {"method": "exact", "jaccard": 1.0}
             self.stats.add("exact")
         else:
+            mates = set(self.lsh.query(self._minhash(signature)))
+            if self.placed:
+                stored = self.placed.bucket_mates(keys)
+                self.know_signatures(self.placed.signatures(list(stored - set(self.signatures))))
+                mates |= stored
             best, best_j = None, 0.0
-            for other in sorted(self.lsh.query(self._minhash(signature))):  # sorted: ties break the same way every run
+            for other in sorted(mates):  # sorted: ties break the same way every run
                 j = MinHasher.jaccard(signature, self.signatures[other])
                 if j > best_j:
                     best, best_j = other, j
@@ -132,6 +168,7 @@ class CopyDetector:
                 self.stats.add("near_duplicate")
             self.by_hash[text_hash] = article_id
         self._index(article_id, signature)
+        self.new_buckets += [(key, article_id) for key in keys]
 
     def remember_shingles(self, known: dict[str, np.ndarray]) -> None:
         """Shingle hashes computed earlier (by the workers that cleaned the articles)."""
@@ -174,15 +211,30 @@ class CopyDetector:
                     found.append(other.id)
         return found
 
-    def links(self, articles: dict[str, Article], existing: dict[str, CopyLink]) -> list[CopyLink]:
-        """Group all pairs (new and stored) and link every non-root member to its group's original."""
+    def groups(self, existing: dict[str, CopyLink]) -> UnionFind:
+        """Copy groups: the stored links given and the pairs found so far, joined."""
         uf = UnionFind()
-        evidence: dict[frozenset, dict] = {}
         for link in existing.values():
             uf.union(link.original_id, link.article_id)
-        for (a, b), ev in self.pairs.items():
+        for a, b in self.pairs:
             uf.union(a, b)
-            evidence[frozenset((a, b))] = ev
+        return uf
+
+    def changed_links(self, articles: dict[str, Article],
+                      existing: dict[str, CopyLink]) -> tuple[list[CopyLink], list[str]]:
+        """(the links of `links` that are new or point to another original than the stored one, the
+        articles whose stored link goes: each is now its group's original)."""
+        links = self.links(articles, existing)
+        linked = {link.article_id for link in links}
+        originals = {link.original_id for link in links}
+        changed = [link for link in links
+                   if link.article_id not in existing or existing[link.article_id].original_id != link.original_id]
+        return changed, sorted(aid for aid in existing if aid not in linked and aid in originals)
+
+    def links(self, articles: dict[str, Article], existing: dict[str, CopyLink]) -> list[CopyLink]:
+        """Group all pairs (new and stored) and link every non-root member to its group's original."""
+        uf = self.groups(existing)
+        evidence = {frozenset(pair): ev for pair, ev in self.pairs.items()}
         groups: dict[str, list[str]] = {}
         for x in list(uf.parent):
             groups.setdefault(uf.find(x), []).append(x)
@@ -190,7 +242,8 @@ class CopyDetector:
         for ids in groups.values():
             if len(ids) < 2 or not all(i in articles for i in ids):
                 continue
-            members = [articles[i] for i in ids]
+            # in ingest order: which member is judged original must not depend on the order groups were read
+            members = sorted((articles[i] for i in ids), key=lambda a: (a.seq or 0, a.id))
             original, reason = pick_original(members)
             for m in members:
                 if m.id == original.id:

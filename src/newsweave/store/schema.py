@@ -116,4 +116,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE dossiers ADD COLUMN built_from INTEGER NOT NULL DEFAULT -1;
     CREATE INDEX articles_outlet ON articles(outlet, story_id);
     """,
+    # 8: what placing new articles looks up instead of loading every stored one: the MinHash LSH buckets of
+    # placed articles (near-copies), the people each names (stories a shared name may join across time),
+    # and per story its members without a date (such a story is near every date); filled by
+    # upgrade.refresh_placement_index for placed articles of older stores
+    """
+    ALTER TABLE stories ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE copy_buckets (key INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (key, article_id))
+        WITHOUT ROWID;
+    CREATE TABLE article_names (name INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (name, article_id))
+        WITHOUT ROWID;
+    CREATE INDEX stories_dates ON stories(last_date, first_date);
+    CREATE INDEX copy_links_original ON copy_links(original_id);
+    """,
 ]

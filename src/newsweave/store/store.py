@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from newsweave.records import Article, CopyLink, Story
+from newsweave.records import Article, CopyLink, Member, Story
 from newsweave.store.schema import MIGRATIONS
 from newsweave.tokens import CJK_RUN, WORD
 
@@ -53,9 +53,9 @@ class Store:
                             self.db.execute(statement)
                         statement = ""
                 self.db.execute(f"PRAGMA user_version={number}")
-        if version < 7:
+        if version < 8 and self.schema_version >= 8:
             with self.transaction() as db:
-                self.summarise_stories(db, [r[0] for r in db.execute("SELECT id FROM stories")])
+                self.summarise_stories(db, [r[0] for r in db.execute("SELECT id FROM stories")], count=False)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -115,9 +115,9 @@ class Store:
     def article_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def pending_articles(self) -> list[Article]:
+    def pending_articles(self, raw: bool = True) -> list[Article]:
         """Articles stored but not yet placed in a story (new, or left by an interrupted run)."""
-        return self.articles("story_id IS NULL")
+        return self.articles("story_id IS NULL", raw=raw)
 
     def features(self, ids: Iterable[str] | None = None) -> dict[str, tuple[bytes, bytes, bytes]]:
         if ids is None:
@@ -146,6 +146,88 @@ class Store:
         for h, i in self.db.execute("SELECT text_hash, id FROM articles ORDER BY seq"):
             out.setdefault(h, i)
         return out
+
+    # -- what placing new articles looks up -----------------------------------------------------------
+    def _in(self, sql: str, values: list, params: tuple = ()) -> Iterator[sqlite3.Row]:
+        """Rows of `sql` whose "IN ({})" is filled with `values`, 500 at a time (SQLite's variable limit)."""
+        values = list(values)
+        for i in range(0, len(values), 500):
+            part = values[i: i + 500]
+            yield from self.db.execute(sql.format(",".join("?" * len(part))), (*part, *params))
+
+    def text_hashes_of(self, ids: Iterable[str]) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._in("SELECT id, text_hash FROM articles WHERE id IN ({})", list(ids))}
+
+    def first_placed_with_hash(self, text_hash: str) -> str | None:
+        """The first placed article (in ingest order) whose cleaned text has this hash."""
+        row = self.db.execute("SELECT id FROM articles WHERE text_hash=? AND story_id IS NOT NULL ORDER BY seq "
+                              "LIMIT 1", (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def bucket_mates(self, keys: Iterable[int]) -> set[str]:
+        """Placed articles sharing any of these MinHash LSH bucket keys."""
+        return {r[0] for r in self._in("SELECT DISTINCT article_id FROM copy_buckets WHERE key IN ({})", list(keys))}
+
+    def signatures(self, ids: Iterable[str]) -> dict[str, bytes]:
+        return {r[0]: r[1] for r in self._in("SELECT article_id, minhash FROM article_features WHERE article_id IN ({})",
+                                            list(ids))}
+
+    def members(self, story_ids: Iterable[int]) -> list[tuple[int, int, Member]]:
+        """(seq, story id, member) of every member of these stories, as placement compares them, in ingest order."""
+        rows = [(r[0], r[1], Member(*r[2:])) for r in self._in(
+            "SELECT a.seq, a.story_id, a.id, f.words, f.entities, a.published, a.language FROM articles a "
+            "JOIN article_features f ON f.article_id = a.id WHERE a.story_id IN ({})", list(story_ids))]
+        return sorted(rows, key=lambda r: r[0])
+
+    def stories_near(self, first: str, last: str) -> set[int]:
+        """Stories whose dates overlap `first`..`last` (ISO dates), and every story with an undated member (its
+        date is unknown, so it is near any)."""
+        return {r[0] for r in self.db.execute(
+            "SELECT id FROM stories WHERE articles > 0 AND (undated > 0 OR (first_date <= ? AND last_date >= ?))",
+            (last, first))}
+
+    def stories_naming(self, names: Iterable[int]) -> set[int]:
+        """Stories with a member naming any of these people (name columns, see cluster.features)."""
+        return {r[0] for r in self._in("SELECT DISTINCT a.story_id FROM article_names n JOIN articles a ON a.id = "
+                                       "n.article_id WHERE n.name IN ({}) AND a.story_id IS NOT NULL", list(names))}
+
+    def copy_groups(self, ids: Iterable[str]) -> dict[str, CopyLink]:
+        """The stored copy links of every copy group holding one of these articles."""
+        links: dict[str, CopyLink] = {}
+        frontier = set(ids)
+        seen: set[str] = set()
+        while frontier:
+            seen |= frontier
+            found = [*self._in("SELECT article_id, original_id, method, evidence FROM copy_links "
+                               "WHERE article_id IN ({})", list(frontier)),
+                     *self._in("SELECT article_id, original_id, method, evidence FROM copy_links "
+                               "WHERE original_id IN ({})", list(frontier))]
+            frontier = set()
+            for r in found:
+                links[r[0]] = CopyLink(r[0], r[1], r[2], json.loads(r[3]))
+                frontier |= {r[0], r[1]} - seen
+        return links
+
+    def copy_pairs_for(self, ids: Iterable[str]) -> list[tuple[str, str]]:
+        """(copy, original) of the stored links of these articles, without their evidence."""
+        return [(r[0], r[1]) for r in self._in("SELECT article_id, original_id FROM copy_links WHERE article_id IN ({})",
+                                               list(ids))]
+
+    def placed(self, ids: Iterable[str]) -> list[tuple[str, int, int]]:
+        """(id, story id, seq) of those of these articles already placed, in ingest order."""
+        return sorted(((r[0], r[1], r[2]) for r in self._in(
+            "SELECT id, story_id, seq FROM articles WHERE id IN ({}) AND story_id IS NOT NULL", list(ids))),
+            key=lambda r: r[2])
+
+    def replace_placement_index(self, buckets: list[tuple[int, str]], names: list[tuple[int, str]],
+                                blobs: dict[str, bytes], clear: bool = False) -> None:
+        with self.transaction() as db:
+            if clear:
+                db.execute("DELETE FROM copy_buckets")
+                db.execute("DELETE FROM article_names")
+            db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
+            db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", names)
+            self._put_blobs(db, blobs)
 
     # -- blobs (document frequencies and other shared arrays) --------------------------------------
     @staticmethod
@@ -179,12 +261,17 @@ class Store:
         blobs: dict[str, bytes],
         retitled: dict[int, str | None] | None = None,
         removed: list[int] | None = None,
+        buckets: list[tuple[int, str]] = (),
+        names: list[tuple[int, str]] = (),
+        unlinked: list[str] = (),
     ) -> dict[int, int]:
         """Write one clustering pass at once: new stories, article->story, copy links, shared arrays.
 
         `new_stories` maps temporary negative ids to titles; returns temporary id -> real id. `retitled`:
         existing stories named again (they lost members to a split). `removed`: existing stories merged into
-        others (every member of theirs is in `assignments`), deleted with their cached dossiers.
+        others (every member of theirs is in `assignments`), deleted with their cached dossiers. `buckets`,
+        `names`: (key, article id) rows of the placed articles' LSH buckets and the people they name.
+        `unlinked`: articles whose copy link goes (each became the original of its group).
         """
         real: dict[int, int] = {}
         with self.transaction() as db:
@@ -202,10 +289,13 @@ class Store:
                     "INSERT OR REPLACE INTO copy_links (article_id, original_id, method, evidence) VALUES (?,?,?,?)",
                     (link.article_id, link.original_id, link.method, json.dumps(link.evidence, sort_keys=True)),
                 )
+            db.executemany("DELETE FROM copy_links WHERE article_id=?", [(aid,) for aid in unlinked])
             for sid in removed or ():
                 db.execute("DELETE FROM dossiers WHERE story_id=?", (sid,))
                 db.execute("DELETE FROM stories WHERE id=?", (sid,))
             self._put_blobs(db, blobs)
+            db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
+            db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", names)
             self.summarise_stories(db, touched | set(retitled or ()))
             # a story left with no member (all moved by a split or a merge) does not stay behind
             db.execute("DELETE FROM dossiers WHERE story_id NOT IN "
@@ -225,19 +315,20 @@ class Store:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def summarise_stories(self, db: sqlite3.Connection, story_ids: Iterable[int]) -> None:
-        """Refresh what the story list shows of these stories (articles, independent sources, first and last
-        date) and count a change to each, which puts its cached dossier out of date. Inside a transaction."""
+    def summarise_stories(self, db: sqlite3.Connection, story_ids: Iterable[int], count: bool = True) -> None:
+        """Refresh what is kept of these stories (articles, independent sources, first and last date, members
+        without a date) and, with `count`, count a change to each, which puts its cached dossier out of
+        date. Inside a transaction."""
         for sid in story_ids:
             rows = db.execute("SELECT id, published FROM articles WHERE story_id=?", (sid,)).fetchall()
             if not rows:
                 continue  # deleted below by the caller, with every other story left empty
             ids = [r[0] for r in rows]
             dates = sorted(r[1] for r in rows if r[1])
-            db.execute("UPDATE stories SET articles=?, sources=?, first_date=?, last_date=?, changes=changes+1, "
-                       "updated_at=datetime('now') WHERE id=?",
+            db.execute("UPDATE stories SET articles=?, sources=?, first_date=?, last_date=?, undated=?, "
+                       f"changes=changes+{int(count)}, updated_at=datetime('now') WHERE id=?",
                        (len(ids), count_independent(ids, self.copy_links_for(ids)), dates[0] if dates else None,
-                        dates[-1] if dates else None, sid))
+                        dates[-1] if dates else None, len(ids) - len(dates), sid))
 
     def set_story_title(self, story_id: int, title: str | None) -> None:
         self.db.execute("UPDATE stories SET title=? WHERE id=?", (title, story_id))

@@ -1,0 +1,88 @@
+"""What adding articles costs as the store grows: bulk ingest of N pages, then 1 and 100 more, each in its
+own ingest, in a fresh process as a command would run.
+
+    python benchmarks/bench_incremental.py ../shared/data [--sizes 2000 20000 100000] [--undated]
+
+The pages are bench_ingest.py's scraped pages, written as JSON lines with a publication date: the pages
+built from one text (its rewrites and copies) get dates within two days of each other, the texts' dates
+spread over two years, as in a news archive. With --undated they carry no date, as the .txt pages of
+bench_ingest.py (an undated article may belong with a story of any date, so it is compared with all).
+Prints, per store size, the bulk ingest time and rate, the time to add 1 and 100 articles, the stories
+read to place them, and the peak memory of each step (main process and largest worker).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_ingest import page, texts  # noqa: E402
+
+STEP = """
+import json, resource, sys, time
+from newsweave import Newsweave
+start = time.perf_counter()
+with Newsweave(sys.argv[1]) as nw:
+    report = nw.ingest([sys.argv[2]])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": round(seconds, 3), "added": report.added,
+                  "stories_read": report.stats.get("place", {}).get("stories_read"),
+                  "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "worker_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}))
+"""
+
+
+def write_records(data: Path, path: Path, first: int, count: int, dated: bool) -> None:
+    """Pages `first` .. `first + count - 1` as JSON lines (the same pages every run)."""
+    base = texts(data)
+    start = date(2019, 1, 1)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(first, first + count):
+            rng = random.Random(i)
+            k = i % len(base)
+            record = {"id": f"page-{i}", "text": page(base[k], rng, i // len(base))}
+            if dated:
+                record["published"] = (start + timedelta(days=(k * 37) % 730 + rng.randint(0, 2))).isoformat()
+            fh.write(json.dumps(record) + "\n")
+
+
+def step(db: Path, path: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", STEP, str(db), str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000, 100000])
+    ap.add_argument("--undated", action="store_true")
+    args = ap.parse_args()
+    data = Path(args.data)
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            bulk, one, hundred = tmp / "bulk.jsonl", tmp / "one.jsonl", tmp / "hundred.jsonl"
+            write_records(data, bulk, 0, size, not args.undated)
+            write_records(data, one, size, 1, not args.undated)
+            write_records(data, hundred, size + 1, 100, not args.undated)
+            db = tmp / "store.db"
+            first = step(db, bulk)
+            result = {"store": size, "dated": not args.undated, "bulk_seconds": first["seconds"],
+                      "bulk_articles_per_second": round(first["added"] / first["seconds"], 1),
+                      "bulk_peak_rss_mib": first["peak_rss_mib"], "bulk_worker_peak_rss_mib": first["worker_peak_rss_mib"]}
+            for name, path in (("add_1", one), ("add_100", hundred)):
+                r = step(db, path)
+                result.update({f"{name}_seconds": r["seconds"], f"{name}_stories_read": r["stories_read"],
+                               f"{name}_peak_rss_mib": r["peak_rss_mib"]})
+            print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

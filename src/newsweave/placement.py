@@ -1,0 +1,269 @@
+"""Placing new articles: copies linked, stories assigned, split, merged, titled, saved.
+
+What it reads from the store is bounded by what is new, not by the store: stored copies are found through
+the LSH buckets and text hashes kept for them, and the stories a new article could join are those within
+the dates the clusterer's time decay leaves open, those naming one of its rarely named people, and those
+with an undated member (an undated article is near every date, so a batch holding one compares with every
+story). A story outside those would be scored below the threshold by the clusterer anyway: the result is
+the one comparing with every story would give.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
+from newsweave.cluster.features import NAME_BASE, unpack
+from newsweave.dedup import CopyDetector, UnionFind
+from newsweave.options import Options
+from newsweave.records import Article, CopyLink, Member, day_number
+from newsweave.store import Store
+
+
+@dataclass
+class PlacementResult:
+    placed: int = 0
+    stories_opened: int = 0
+    copies_linked: int = 0
+    stories_loaded: int = 0  # stories read from the store to compare the new articles with
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class Placement:
+    """One placement pass over the articles not yet placed. Phases: copies, candidates, assign, split,
+    merge, containment and links, titles, save."""
+
+    def __init__(self, store: Store, options: Options, shingles: dict[str, np.ndarray] | None = None):
+        self.store, self.options = store, options
+        self.detector = CopyDetector(options, placed=store)
+        self.detector.remember_shingles(shingles or {})
+        self.clusterer = StoryClusterer(options)
+        self.loaded: set[int] = set()  # stored stories read so far (whole) ...
+        self.rows: list[tuple[int, int, Member]] = []  # ... their members: (seq, story id, member), in ingest order
+
+    def run(self) -> PlacementResult:
+        store = self.store
+        pending = store.pending_articles(raw=False)
+        result = PlacementResult()
+        if not pending:
+            return result
+        features = store.features([a.id for a in pending])
+        new_rows = {a.id: Member(a.id, features[a.id][1], features[a.id][2], a.published, a.language) for a in pending}
+
+        # copies: a new copy of a placed article goes to that article's story
+        hashes = store.text_hashes_of(new_rows)
+        for a in pending:
+            self.detector.add_new(a.id, np.frombuffer(features[a.id][0], dtype=np.uint64), hashes[a.id])
+        # copy groups move whole: the groups of the new pairs, and those of every stored story read
+        self.groups = groups = self.detector.groups(store.copy_groups({x for pair in self.detector.pairs for x in pair}))
+        assignments: dict[str, int] = {}
+        group_story: dict[str, int] = {}
+        for aid, sid, _ in store.placed(groups.parent):
+            group_story.setdefault(groups.find(aid), sid)
+        representatives: list[Article] = []
+        followers: dict[str, list[str]] = {}
+        for article in pending:
+            root = groups.find(article.id)
+            if root in group_story:
+                assignments[article.id] = group_story[root]
+            elif root in followers:
+                followers[root].append(article.id)
+            else:
+                followers[root] = [article.id]
+                representatives.append(article)
+
+        # stories: the others are assigned among the stories they could join
+        df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
+        new = [new_rows[a.id] for a in representatives]
+        self._load(self._candidates(self._possible_groups(new, df, len(pending)), df, len(pending)))
+        chosen = self.clusterer.assign(new, self._stories(), df)
+        for article in representatives:
+            for aid in followers[groups.find(article.id)]:
+                assignments[aid] = chosen[article.id]
+
+        # every story that grew is checked for two events of one kind; copy groups move whole
+        grown: dict[int, dict[str, Member]] = {sid: {} for sid in set(chosen.values())}
+        for _, sid, m in self.rows:
+            if sid in grown:
+                grown[sid].setdefault(groups.find(m.id), m)
+        for row in new:
+            grown[chosen[row.id]].setdefault(groups.find(row.id), row)
+        next_temp = min([0, *chosen.values()]) - 1
+        moved = {groups.find(aid): sid for aid, sid in
+                 self.clusterer.split({sid: list(m.values()) for sid, m in grown.items()}, next_temp, df).items()}
+        story_of = {m.id: sid for _, sid, m in self.rows}
+        moved_ids = [aid for aid, sid in [*story_of.items(), *assignments.items()]
+                     if sid in grown and groups.find(aid) in moved]
+        for aid in moved_ids:
+            assignments[aid] = moved[groups.find(aid)]
+        # document frequencies count every article, copies included, as they were stored
+        others = [a for a in pending if a.id not in chosen]
+        if others:
+            df.add(count_matrix([features[a.id][1] for a in others]), count_matrix([features[a.id][2] for a in others]))
+
+        # pieces of one event that arrived in different ingests are merged (see StoryClusterer.merge)
+        changed = set(assignments.values()) | set(grown)
+        self._load({sid for sid in changed if sid > 0})
+        story_of = {m.id: sid for _, sid, m in self.rows}
+        current = {**story_of, **assignments}
+        rows = {m.id: m for _, _, m in self.rows} | new_rows
+        changed_sets: dict[int, list[Member]] = {}
+        for aid, sid in current.items():
+            if sid in changed:
+                changed_sets.setdefault(sid, []).append(rows[aid])
+        self._load(self._candidates(list(changed_sets.values()), df, 0))
+        story_of = {m.id: sid for _, sid, m in self.rows}
+        current = {**story_of, **assignments}
+        rows = {m.id: m for _, _, m in self.rows} | new_rows
+        by_group: dict[int, dict[str, Member]] = {}
+        for aid, sid in current.items():
+            by_group.setdefault(sid, {}).setdefault(groups.find(aid), rows[aid])
+        merged = self.clusterer.merge({sid: list(m.values()) for sid, m in by_group.items()}, changed, df)
+        for aid, sid in current.items():
+            if sid in merged:
+                assignments[aid] = merged[sid]
+        removed = [sid for sid in merged if sid > 0]  # stored stories absorbed by older ones
+
+        # containment (an article wrapped in another page, or wrapping one) within the same story, then links
+        by_story: dict[int, list[str]] = {}
+        for aid, sid in {**story_of, **assignments}.items():
+            by_story.setdefault(sid, []).append(aid)
+        involved = {aid for sid in set(assignments.values()) | set(grown) for aid in by_story.get(sid, [])}
+        articles = {a.id: a for a in pending}
+        articles |= {a.id: a for a in store.articles(f"id IN ({','.join('?' * len(involved))})", tuple(involved),
+                                                     raw=False)} if involved else {}
+        self.detector.know_signatures(store.signatures([aid for aid in involved if aid not in self.detector.signatures]))
+        paired = {x for pair in self.detector.pairs for x in pair}
+        for article in pending:
+            if article.id in paired:
+                continue
+            mates = by_story.get(assignments[article.id], [])
+            if 1 < len(mates) <= self.options.containment_max_story:
+                found = self.detector.check_containment(article, [articles[m] for m in mates if m in articles])
+                paired.update(found + [article.id] if found else [])
+        links, unlinked = self._links(paired)
+
+        titles = {sid: self._title(by_story[sid], articles) for sid in set(assignments.values()) if sid < 0}
+        # a story that lost members to a split is named again after the ones it keeps
+        retitled = {sid: self._title(by_story[sid], articles)
+                    for sid in {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)}
+        store.save_assignments(titles, assignments, links, df.to_blobs(), retitled, removed,
+                               buckets=self.detector.new_buckets, names=name_rows(new_rows.values()),
+                               unlinked=unlinked)
+        result.placed, result.stories_opened, result.copies_linked = len(pending), len(titles), len(links)
+        result.stories_loaded = len(self.loaded)
+        result.stats = {"dedup": self.detector.stats.counts, "cluster": self.clusterer.stats.counts,
+                        "place": {"placed": len(pending), "stories_read": len(self.loaded)}}
+        return result
+
+    def _stories(self) -> dict[int, list[Member]]:
+        """The stored stories read so far: id -> members, in the order of their first member."""
+        out: dict[int, list[Member]] = {}
+        for _, sid, m in self.rows:
+            out.setdefault(sid, []).append(m)
+        return out
+
+    def _load(self, story_ids: set[int]) -> None:
+        """Read these stored stories, whole."""
+        wanted = story_ids - self.loaded
+        if wanted:
+            rows = self.store.members(wanted)
+            for copy, original in self.store.copy_pairs_for([m.id for _, _, m in rows]):
+                self.groups.union(original, copy)
+            self.rows = sorted(self.rows + rows, key=lambda r: r[0])
+            self.loaded |= wanted
+
+    def _candidates(self, sets: list[list[Member]], df: DocumentFrequencies, adding: int) -> set[int]:
+        """The stored stories any of these sets of articles (the groups new articles may form, the stories
+        that changed) could be joined to, by the clusterer's own bound: a story within `reach_days` of a
+        set's dates, a story naming one of its rarely named people, any story with an undated member; every
+        story when a set holds an undated article. `adding`: articles about to be counted in the document
+        frequencies (a name rare then is rare now, or was)."""
+        rows = [m for members in sets for m in members]
+        if not rows:
+            return set()
+        if self.options.read_every_story or any(m.published is None or day_number(m.published) is None for m in rows):
+            return set(self.store.story_ids())
+        reach = self.clusterer.reach_days()
+        spans = sorted((min(days) - reach, max(days) + reach)
+                       for days in ([day_number(m.published) for m in members] for members in sets))
+        found: set[int] = set()
+        for first, last in _joined(spans):
+            found |= self.store.stories_near(date.fromordinal(max(1, first)).isoformat(),
+                                             date.fromordinal(min(date.max.toordinal(), last)).isoformat())
+        return found | self.store.stories_naming(self._rare_names(rows, df, adding))
+
+    def _possible_groups(self, rows: list[Member], df: DocumentFrequencies, adding: int) -> list[list[Member]]:
+        """Sets that hold every group the clusterer may form of these articles: two articles can only share
+        one when they are at most `max_gap_days` apart or share a rarely named person (else their similarity
+        is nothing), so each group lies inside one connected set of such pairs."""
+        uf = UnionFind()
+        dated = sorted((day_number(m.published) or 0, m.id) for m in rows)
+        for (day_a, a), (day_b, b) in zip(dated, dated[1:]):
+            uf.find(a)
+            if day_b - day_a <= self.options.max_gap_days:
+                uf.union(a, b)
+        by_name: dict[int, str] = {}
+        for m in rows:
+            uf.find(m.id)
+            for name in self._rare_names([m], df, adding):
+                uf.union(by_name.setdefault(name, m.id), m.id)
+        sets: dict[str, list[Member]] = {}
+        for m in rows:
+            sets.setdefault(uf.find(m.id), []).append(m)
+        return list(sets.values())
+
+    @staticmethod
+    def _rare_names(rows: list[Member], df: DocumentFrequencies, adding: int) -> set[int]:
+        most = df.rare_limit(adding)
+        names: set[int] = set()
+        for m in rows:
+            idx, _ = unpack(m.anchors)
+            names.update(int(i) for i in idx[idx >= NAME_BASE] if df.anchors[i] <= most)
+        return names
+
+    def _links(self, paired: set[str]) -> tuple[list[CopyLink], list[str]]:
+        """The copy links that change (every group holding a new pair, linked to its original again), and
+        the articles whose link goes (now the original of their group)."""
+        existing = self.store.copy_groups(paired)
+        ids = paired | set(existing) | {link.original_id for link in existing.values()}
+        full = {a.id: a for a in self.store.articles(f"id IN ({','.join('?' * len(ids))})", tuple(ids))} if ids else {}
+        self.detector.know_signatures(self.store.signatures([i for i in ids if i not in self.detector.signatures]))
+        return self.detector.changed_links(full, existing)
+
+    @staticmethod
+    def _title(member_ids: list[str], articles: dict[str, Article]) -> str | None:
+        return story_title([articles[m] for m in member_ids if m in articles])
+
+
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted (first, last) day intervals, overlapping ones joined."""
+    out: list[list[int]] = []
+    for first, last in spans:
+        if out and first <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], last)
+        else:
+            out.append([first, last])
+    return [(a, b) for a, b in out]
+
+
+def name_rows(rows) -> list[tuple[int, str]]:
+    """(name column, article id) of the people each article names, for the store's name index."""
+    out = []
+    for m in rows:
+        idx, _ = unpack(m.anchors)
+        out += [(int(i), m.id) for i in idx[idx >= NAME_BASE]]
+    return out
+
+
+def story_title(members: list[Article]) -> str | None:
+    """The first member title, else the opening words of the first article."""
+    for article in members:
+        if article.title:
+            return article.title
+    if members:
+        first = members[0].text.split("\n", 1)[0]
+        return first if len(first) <= 100 else first[:97].rsplit(" ", 1)[0] + "…"
+    return None

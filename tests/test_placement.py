@@ -1,0 +1,55 @@
+"""Placement reads only the stored stories new articles could join; the stories are those comparing with
+every stored story gives (Options.read_every_story), and a store without the lookups gets them filled."""
+import pytest
+
+from newsweave import Newsweave, Options
+
+
+def deal(path, parts, folder):
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for k in range(parts):
+        part = folder / f"part{k}.jsonl"
+        part.write_text("\n".join(lines[k::parts]) + "\n", encoding="utf-8")
+        out.append(part)
+    return out
+
+
+def placed(db, parts, options):
+    reads = []
+    with Newsweave(db, options) as nw:
+        for part in parts:
+            reads.append(nw.ingest([part]).stats["place"]["stories_read"])
+        name = {a.id: a.source.rsplit("/", 1)[-1] for a in nw.articles()}
+        stories = sorted(sorted(name[i] for i in s.article_ids) for s in nw.stories())
+        links = sorted((name[k], name[v.original_id], v.method) for k, v in nw.copy_links().items())
+        return stories, links, reads, len(nw.stories())
+
+
+@pytest.mark.parametrize("corpus", ["gvc-dev/articles.jsonl", "fakes/articles.jsonl"])
+def test_reading_only_the_stories_in_reach_gives_the_same_stories(data_dir, tmp_path, corpus):
+    parts = deal(data_dir / corpus, 5, tmp_path)
+    bounded = placed(tmp_path / "bounded.db", parts, Options())
+    every = placed(tmp_path / "every.db", parts, Options(read_every_story=True))
+    assert bounded[:2] == every[:2]
+    assert len(bounded[0]) > 50
+    # the last ingest read a part of the stories that were stored before it
+    assert bounded[2][-1] < every[2][-1] and every[2][-1] >= 0.5 * every[3]
+
+
+def test_a_store_without_placement_lookups_gets_them_filled(data_dir, tmp_path):
+    parts = deal(data_dir / "gvc-dev/articles.jsonl", 2, tmp_path)
+    with Newsweave(tmp_path / "s.db") as nw:
+        nw.ingest([parts[0]])
+        counts = [nw.store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("copy_buckets", "article_names")]
+        assert all(counts)
+        nw.store.db.execute("DELETE FROM copy_buckets")
+        nw.store.db.execute("DELETE FROM article_names")
+        nw.store.db.execute("DELETE FROM blobs WHERE name = 'placement_index'")
+    with Newsweave(tmp_path / "s.db") as nw:
+        nw.ingest([parts[1]])  # fills the lookups for what was placed before, then places the rest
+        assert nw.store.db.execute("SELECT count(*) FROM copy_buckets").fetchone()[0] > counts[0]
+    reference = placed(tmp_path / "ref.db", parts, Options())
+    with Newsweave(tmp_path / "s.db") as nw:
+        name = {a.id: a.source.rsplit("/", 1)[-1] for a in nw.articles()}
+        assert sorted(sorted(name[i] for i in s.article_ids) for s in nw.stories()) == reference[0]
