@@ -128,5 +128,6 @@ MIGRATIONS: list[str] = [
         WITHOUT ROWID;
     CREATE INDEX stories_dates ON stories(last_date, first_date);
     CREATE INDEX copy_links_original ON copy_links(original_id);
+    DELETE FROM blobs WHERE name = 'placement_index';
     """,
 ]
