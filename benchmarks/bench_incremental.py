@@ -5,8 +5,10 @@ own ingest, in a fresh process as a command would run.
 
 The pages are bench_ingest.py's scraped pages, written as JSON lines with a publication date: the pages
 built from one text (its rewrites and copies) get dates within two days of each other, the texts' dates
-spread over two years, as in a news archive. With --undated they carry no date, as the .txt pages of
-bench_ingest.py (an undated article may belong with a story of any date, so it is compared with all).
+spread over two years, as in a news archive; the articles added afterwards are pages of texts held out of
+the archive, dated in the three days after it, as news arriving from feeds.
+With --undated no page carries a date, as the .txt pages of bench_ingest.py (an undated article may belong
+with a story of any date, so it is compared with every story).
 Prints, per store size, the bulk ingest time and rate, the time to add 1 and 100 articles, the stories
 read to place them, and the peak memory of each step (main process and largest worker).
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_ingest import page, texts  # noqa: E402
 
+HELD_OUT = 150  # texts kept out of the archive, for the articles added afterwards
 STEP = """
 import json, resource, sys, time
 from newsweave import Newsweave
@@ -39,17 +42,22 @@ print(json.dumps({"seconds": round(seconds, 3), "added": report.added,
 """
 
 
-def write_records(data: Path, path: Path, first: int, count: int, dated: bool) -> None:
-    """Pages `first` .. `first + count - 1` as JSON lines (the same pages every run)."""
+def write_records(data: Path, path: Path, first: int, count: int, dated: bool, fresh: bool = False) -> None:
+    """Pages `first` .. `first + count - 1` as JSON lines (the same pages every run); `fresh`: dated just
+    after the archive."""
     base = texts(data)
     start = date(2019, 1, 1)
+    archive = len(base) - HELD_OUT
     with path.open("w", encoding="utf-8") as fh:
         for i in range(first, first + count):
             rng = random.Random(i)
-            k = i % len(base)
+            k = archive + i % HELD_OUT if fresh else i % archive
             record = {"id": f"page-{i}", "text": page(base[k], rng, i // len(base))}
+            if fresh:
+                record["id"] = f"new-{i}"
             if dated:
-                record["published"] = (start + timedelta(days=(k * 37) % 730 + rng.randint(0, 2))).isoformat()
+                day = 730 if fresh else (k * 37) % 730
+                record["published"] = (start + timedelta(days=day + rng.randint(0, 2))).isoformat()
             fh.write(json.dumps(record) + "\n")
 
 
@@ -70,8 +78,8 @@ def main() -> None:
             tmp = Path(tmp)
             bulk, one, hundred = tmp / "bulk.jsonl", tmp / "one.jsonl", tmp / "hundred.jsonl"
             write_records(data, bulk, 0, size, not args.undated)
-            write_records(data, one, size, 1, not args.undated)
-            write_records(data, hundred, size + 1, 100, not args.undated)
+            write_records(data, one, size, 1, not args.undated, fresh=True)
+            write_records(data, hundred, size + 1, 100, not args.undated, fresh=True)
             db = tmp / "store.db"
             first = step(db, bulk)
             result = {"store": size, "dated": not args.undated, "bulk_seconds": first["seconds"],

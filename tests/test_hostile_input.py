@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from newsweave import Newsweave
+from newsweave.report import story_markdown
 from tests.conftest import run_cli
 
 GOOD = "The council met on Monday and decided that taxes will rise next year, the mayor of the town said."
@@ -118,7 +119,7 @@ def test_an_article_over_a_million_characters_gets_a_dossier(tmp_path):
         assert len(article.text) > 1_000_000
         [story] = nw.stories()
         assert nw.dossier(story.id)["facts"]
-        assert nw.show(story.id)
+        assert story_markdown(nw, story.id)
 
 
 def test_utf16_html_with_a_byte_order_mark_is_read(tmp_path):

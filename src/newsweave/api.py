@@ -6,6 +6,9 @@
     for story in nw.stories():
         print(story.id, story.title, story.independent_sources)
     nw.export("out.json", format="json")
+
+Readable views are built over this API: newsweave.report.story_markdown (Markdown), newsweave.web
+(the local web UI and the self-contained HTML report).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from newsweave.export import build_document, write
 from newsweave.options import Options
 from newsweave.pipeline import IngestReport, Progress, ingest, place_pending
 from newsweave.records import Article, CopyLink, Story
@@ -110,28 +114,10 @@ class Newsweave:
 
     def document(self, story_ids: list[int] | None = None, dossier: bool = True) -> dict:
         """The export document: {"articles": [...], "stories": [...]}, stories with their dossiers."""
-        from newsweave.report.export import build_document
-
         return build_document(self, story_ids, dossier)
 
     def export(self, output: str | Path | None, format: str = "json", story_ids: list[int] | None = None,
                dossier: bool = True) -> str | None:
-        """json: articles and stories (with dossiers); jsonl and parquet: one row per article; html: one
-        self-contained page with the stories, their dossiers and their articles."""
-        from newsweave.report.export import write
-
-        if format == "html":
-            from newsweave.web import render_report
-
-            text = render_report(self, story_ids)
-            if output in (None, "-"):
-                return text
-            Path(output).write_text(text, encoding="utf-8")
-            return None
+        """json: articles and stories (with dossiers); jsonl and parquet: one row per article. Returns the text
+        when `output` is None or "-". (Readable views: newsweave.report.story_markdown, newsweave.web.render_report.)"""
         return write(self.document(story_ids, dossier and format == "json"), output, format)
-
-    def show(self, story_id: int) -> str:
-        """A story as readable Markdown."""
-        from newsweave.report.markdown import story_markdown
-
-        return story_markdown(self, story_id)

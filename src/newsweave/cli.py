@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.api import Newsweave, default_db
+from newsweave.report import story_markdown
 
 app = typer.Typer(help="newsweave: what many news reports of the same events, taken together, say.",
                   no_args_is_help=True, add_completion=False)
@@ -137,7 +138,7 @@ def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = 
     """Print one story's dossier as Markdown: summary, facts (conflicts first), quotes, timeline, coverage."""
     with _open(db) as nw:
         try:
-            text = nw.show(story)
+            text = story_markdown(nw, story)
         except KeyError:
             err.print(f"no story {story}")
             raise typer.Exit(1)
@@ -160,7 +161,15 @@ def export(db: DbOption = None,
         if format == "html" or (format == "json" and dossier):
             _build_dossiers(nw, story or None)
         try:
-            text = nw.export(output, format, story or None, dossier)
+            if format == "html":
+                from newsweave.web import render_report
+
+                text = render_report(nw, story or None)
+                if output not in (None, "-"):
+                    Path(output).write_text(text, encoding="utf-8")
+                    text = None
+            else:
+                text = nw.export(output, format, story or None, dossier)
         except ValueError as e:
             err.print(str(e))
             raise typer.Exit(2)
@@ -215,7 +224,7 @@ def demo(db: Annotated[str, typer.Option("--db", help="Store for the demo")] = "
                           s.first_date or "")
         console.print(table)
         if top:
-            console.print(Markdown(nw.show(top[0].id)))
+            console.print(Markdown(story_markdown(nw, top[0].id)))
     console.print(f"Explore: newsweave stories --db {db}; newsweave show ID --db {db}; newsweave export --db {db}")
     raise typer.Exit(code)
 

@@ -16,10 +16,11 @@ import numpy as np
 
 from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
 from newsweave.cluster.features import NAME_BASE, unpack
-from newsweave.dedup import CopyDetector, UnionFind
+from newsweave.dedup import CopyDetector
 from newsweave.options import Options
 from newsweave.records import Article, CopyLink, Member, day_number
 from newsweave.store import Store
+from newsweave.unionfind import UnionFind
 
 
 @dataclass

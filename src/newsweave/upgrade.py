@@ -40,7 +40,7 @@ def refresh_placement_index(store: Store, options: Options) -> int:
     if store.blob("placement_index") == version:
         return 0
     detector = CopyDetector(options)
-    ids = [r[0] for r in store.db.execute("SELECT id FROM articles WHERE story_id IS NOT NULL ORDER BY seq")]
+    ids = store.article_ids(placed=True)
     for start in range(0, max(len(ids), 1), CHUNK):
         rows = store.features(ids[start: start + CHUNK])
         buckets = [(key, aid) for aid, (minhash, _, _) in rows.items()
@@ -54,7 +54,7 @@ def refresh_placement_index(store: Store, options: Options) -> int:
 def _refresh_features(store: Store, options: Options) -> int:
     if store.blob("features_version") == FEATURES_VERSION:
         return 0
-    ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY rowid")]
+    ids = store.article_ids()
     hasher = MinHasher(options.num_perm, options.shingle_size)
     df = None
     if store.blob("df_n") is not None:
@@ -63,8 +63,8 @@ def _refresh_features(store: Store, options: Options) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start: start + CHUNK]
         marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(f"SELECT id, title, text, story_id, language FROM articles WHERE id IN ({marks})",
-                                chunk).fetchall()
+        rows = [(a.id, a.title, a.text, a.story_id, a.language)
+                for a in store.articles(f"id IN ({marks})", tuple(chunk), raw=False)]
         old = store.features([r[0] for r in rows])
         updates, placed = [], []
         for article_id, title, text, story_id, language in rows:

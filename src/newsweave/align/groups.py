@@ -6,6 +6,8 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsweave.unionfind import UnionFind
+
 
 def context_similarity(contexts: list[list[str]]) -> np.ndarray:
     """Cosine similarity of context-word bags, words weighted by rarity within the story."""
@@ -20,21 +22,14 @@ def context_similarity(contexts: list[list[str]]) -> np.ndarray:
 
 def components(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
     """Connected components of the items 0..n-1 under `linked`, each sorted, in order of first item."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[int] = UnionFind()
     for i in range(n):
         for j in range(i + 1, n):
-            if find(i) != find(j) and linked(i, j):
-                parent[find(j)] = find(i)
+            if sets.find(i) != sets.find(j) and linked(i, j):
+                sets.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(sets.find(i), []).append(i)
     return list(groups.values())
 
 

@@ -25,6 +25,7 @@ from newsweave.cluster.features import DIM, NAME_BASE, article_features, unpack
 from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
+from newsweave.unionfind import UnionFind
 
 RARE_NAME_MIN, RARE_NAME_SHARE = 10, 0.001  # a name in at most this many articles (or share of them) is rare
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
@@ -307,12 +308,8 @@ class StoryClusterer:
         vectors = self._story_vectors(stories, ids, df, counts)
         bounds, days = vectors.bounds, vectors.days
         pairs = self._merge_candidates(ids, changed, vectors)
-        parent: dict[int, int] = {}
-
-        def root(sid: int) -> int:
-            while sid in parent:
-                sid = parent[sid]
-            return sid
+        merged: UnionFind[int] = UnionFind()
+        root = merged.find
 
         parts = {sid: np.arange(bounds[k], bounds[k + 1]) for k, sid in enumerate(ids)}
         for _, a, b in sorted(pairs, reverse=True):
@@ -322,10 +319,10 @@ class StoryClusterer:
             union = np.concatenate([parts[a], parts[b]])
             if self._holds_together(counts[0][union], counts[1][union], [days[i] for i in union], df):
                 keep, gone = (a, b) if (a > 0, -abs(a)) >= (b > 0, -abs(b)) else (b, a)
-                parent[gone] = keep
+                merged.union(keep, gone)
                 parts[keep] = np.concatenate([parts[keep], parts.pop(gone)])
                 self.stats.add("stories_merged")
-        return {sid: root(sid) for sid in parent}
+        return {sid: root(sid) for sid in merged.parent if root(sid) != sid}
 
     def _merge_candidates(self, ids: list[int], changed: set[int],
                           stories: StoryVectors) -> set[tuple[float, int, int]]:

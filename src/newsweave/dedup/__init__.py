@@ -15,6 +15,7 @@ from datasketch import MinHash, MinHashLSH
 from newsweave.dedup.minhash import MinHasher, shingle_hashes
 from newsweave.options import Options
 from newsweave.records import Article, CopyLink, StageStats
+from newsweave.unionfind import UnionFind
 
 __all__ = ["CopyDetector", "MinHasher", "UnionFind", "containment", "pick_original"]
 
@@ -71,23 +72,6 @@ def pick_original(members: list[Article]) -> tuple[Article, str]:
     for other in members[1:]:
         best, reason = more_original(best, other)
     return best, reason
-
-
-class UnionFind:
-    def __init__(self):
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
 
 
 class PlacedArticles(Protocol):

@@ -112,6 +112,11 @@ class Store:
         rows = self.db.execute(f"SELECT {columns} FROM articles WHERE {where} ORDER BY seq", params)
         return [self._article(r) for r in rows]
 
+    def article_ids(self, placed: bool = False) -> list[str]:
+        """Ids of all articles (or of those placed in a story), in ingest order."""
+        where = "WHERE story_id IS NOT NULL" if placed else ""
+        return [r[0] for r in self.db.execute(f"SELECT id FROM articles {where} ORDER BY seq")]
+
     def article_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 

@@ -1,4 +1,5 @@
-"""Exports. The JSON field names are a contract; more fields may be added, none renamed."""
+"""Data exports (JSON, JSON lines, Parquet). The JSON field names are a contract; more fields may be added,
+none renamed. Readable views (Markdown, HTML) are presentation: newsweave.report and newsweave.web."""
 from __future__ import annotations
 
 import json
@@ -56,9 +57,10 @@ def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: b
 
 def write(document: dict, output: str | Path | None, format: str) -> str | None:
     """Write to `output` (a path), or return the text when output is None or "-" (not for parquet)."""
+    if format == "html":
+        raise ValueError("html is a readable view, not a data export: newsweave.web.render_report writes it")
     if format not in FORMATS:
-        choices = ", ".join(FORMATS + ("html",))
-        raise ValueError(f"unknown format '{format}' (choose from {choices})")
+        raise ValueError(f"unknown format '{format}' (choose from {', '.join(FORMATS)}, html)")
     if format == "parquet":
         if output in (None, "-"):
             raise ValueError("parquet needs an output file (-o FILE)")
