@@ -55,8 +55,8 @@ class Placement:
 
         # copies: a new copy of a placed article goes to that article's story
         hashes = store.text_hashes_of(new_rows)
-        for a in pending:
-            self.detector.add_new(a.id, np.frombuffer(features[a.id][0], dtype=np.uint64), hashes[a.id])
+        self.detector.add_new_batch([(a.id, np.frombuffer(features[a.id][0], dtype=np.uint64), hashes[a.id])
+                                     for a in pending])
         # copy groups move whole: the groups of the new pairs, and those of every stored story read
         self.groups = groups = self.detector.groups(store.copy_groups({x for pair in self.detector.pairs for x in pair}))
         assignments: dict[str, int] = {}

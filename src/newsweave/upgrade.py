@@ -20,6 +20,7 @@ from newsweave.tokens import CJK
 # 3: people's names get hash columns of their own (every article's terms are hashed anew); function words
 #    and anchors per language
 FEATURES_VERSION = b"3"
+BUCKET_SCHEME = 1  # bump when CopyDetector.bucket_keys changes, so stored buckets are recomputed
 CHUNK = 2000  # articles recomputed per step: bounds memory on a large store
 
 
@@ -36,7 +37,7 @@ def refresh_placement_index(store: Store, options: Options) -> int:
     """Fill what placement looks up instead of loading every placed article (LSH buckets of their MinHash
     signatures, the people they name) for a store that has none, or whose features or LSH settings changed.
     Returns how many articles were indexed."""
-    version = FEATURES_VERSION + f"|{options.num_perm}|{options.near_duplicate_jaccard}".encode()
+    version = FEATURES_VERSION + f"|{options.num_perm}|{options.near_duplicate_jaccard}|{BUCKET_SCHEME}".encode()
     if store.blob("placement_index") == version:
         return 0
     detector = CopyDetector(options)

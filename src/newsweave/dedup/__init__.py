@@ -5,7 +5,6 @@ root is the article judged original; every other member links to it.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Protocol
 
@@ -74,11 +73,16 @@ def pick_original(members: list[Article]) -> tuple[Article, str]:
     return best, reason
 
 
+# band keys: the band's values as digits of a number in base BAND_POWERS[1], modulo 2**64, plus a salt per band
+BAND_POWERS = np.array([pow(0x9E3779B97F4A7C15, j, 1 << 64) for j in range(64)], dtype=np.uint64)
+BAND_SALT = np.array([pow(0xC2B2AE3D27D4EB4F, j + 1, 1 << 64) for j in range(64)], dtype=np.uint64)
+
+
 class PlacedArticles(Protocol):
     """What the copy detector looks up among articles placed before (the store answers it)."""
 
-    def first_placed_with_hash(self, text_hash: str) -> str | None: ...
-    def bucket_mates(self, keys: list[int]) -> set[str]: ...
+    def first_placed_with_hashes(self, text_hashes: list[str]) -> dict[str, str]: ...
+    def bucket_members(self, keys: list[int]) -> dict[int, set[str]]: ...
     def signatures(self, ids: list[str]) -> dict[str, bytes]: ...
 
 
@@ -93,6 +97,8 @@ class CopyDetector:
         self.hasher = MinHasher(self.options.num_perm, self.options.shingle_size)
         self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
         self.new_buckets: list[tuple[int, str]] = []  # (bucket key, article id) of the new articles, to store
+        self._placed_hash: dict[str, str] = {}  # looked up in `placed` for the new articles: text hash -> id
+        self._placed_bucket: dict[int, set[str]] = {}  # ... bucket key -> placed articles in it
         self.signatures: dict[str, np.ndarray] = {}
         self._shingles: dict[str, np.ndarray] = {}
         self._compared: set[tuple[str, str]] = set()  # pairs already checked for containment
@@ -107,12 +113,18 @@ class CopyDetector:
         self.by_hash.setdefault(text_hash, article_id)
 
     def bucket_keys(self, signature: np.ndarray) -> list[int]:
-        """One 64-bit key per LSH band of the signature (the band's values hashed with its number): two
-        articles share a key where datasketch's index would put them in one bucket."""
-        r = self.lsh.r
-        return [int.from_bytes(hashlib.blake2b(bytes([band]) + signature[band * r: (band + 1) * r].astype("<u8").tobytes(),
-                                               digest_size=8).digest(), "little", signed=True)
-                for band in range(self.lsh.b)]
+        """One 64-bit key per LSH band of the signature: two articles share a key where datasketch's index
+        would put them in one bucket (a key mixes the band's values and its number; a rare collision only
+        adds a candidate, which the Jaccard estimate then rejects)."""
+        return [int(k) for k in self.bucket_key_matrix(signature[None, :])[0]]
+
+    def bucket_key_matrix(self, signatures: np.ndarray) -> np.ndarray:
+        """bucket_keys for each row of a (articles x num_perm) signature matrix, as int64."""
+        b, r = self.lsh.b, self.lsh.r
+        bands = signatures[:, : b * r].astype(np.uint64).reshape(len(signatures), b, r)
+        with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
+            keys = (bands * BAND_POWERS[:r]).sum(axis=2, dtype=np.uint64) + BAND_SALT[:b]
+        return keys.view(np.int64)
 
     def know_signatures(self, blobs: dict[str, bytes]) -> None:
         """Signatures of placed articles the containment check and the links will compare."""
@@ -128,20 +140,29 @@ class CopyDetector:
         self.signatures[article_id] = signature
         self.lsh.insert(article_id, self._minhash(signature))
 
-    def add_new(self, article_id: str, signature: np.ndarray, text_hash: str) -> None:
+    def add_new_batch(self, articles: list[tuple[str, np.ndarray, str]]) -> None:
+        """`add_new` for (id, signature, text hash) of many new articles, the placed ones they may copy
+        looked up at once."""
+        matrix = self.bucket_key_matrix(np.vstack([sig for _, sig, _ in articles])) if articles else []
+        keys = {aid: [int(k) for k in row] for (aid, _, _), row in zip(articles, matrix)}
+        if self.placed:
+            self._placed_hash = self.placed.first_placed_with_hashes([h for _, _, h in articles])
+            self._placed_bucket = self.placed.bucket_members([k for ks in keys.values() for k in ks])
+            mates = {aid for ids in self._placed_bucket.values() for aid in ids}
+            self.know_signatures(self.placed.signatures([aid for aid in mates if aid not in self.signatures]))
+        for aid, signature, text_hash in articles:
+            self.add_new(aid, signature, text_hash, keys[aid])
+
+    def add_new(self, article_id: str, signature: np.ndarray, text_hash: str, keys: list[int] | None = None) -> None:
         """Compare a new article with everything seen so far (placed articles first), then index it."""
-        keys = self.bucket_keys(signature)
-        same_text = self.placed.first_placed_with_hash(text_hash) if self.placed else None
-        same_text = same_text or self.by_hash.get(text_hash)
+        keys = keys if keys is not None else self.bucket_keys(signature)
+        same_text = self._placed_hash.get(text_hash) or self.by_hash.get(text_hash)
         if same_text:
             self.pairs[(article_id, same_text)] = {"method": "exact", "jaccard": 1.0}
             self.stats.add("exact")
         else:
             mates = set(self.lsh.query(self._minhash(signature)))
-            if self.placed:
-                stored = self.placed.bucket_mates(keys)
-                self.know_signatures(self.placed.signatures(list(stored - set(self.signatures))))
-                mates |= stored
+            mates.update(aid for key in keys for aid in self._placed_bucket.get(key, ()))
             best, best_j = None, 0.0
             for other in sorted(mates):  # sorted: ties break the same way every run
                 j = MinHasher.jaccard(signature, self.signatures[other])

@@ -163,15 +163,21 @@ class Store:
     def text_hashes_of(self, ids: Iterable[str]) -> dict[str, str]:
         return {r[0]: r[1] for r in self._in("SELECT id, text_hash FROM articles WHERE id IN ({})", list(ids))}
 
-    def first_placed_with_hash(self, text_hash: str) -> str | None:
-        """The first placed article (in ingest order) whose cleaned text has this hash."""
-        row = self.db.execute("SELECT id FROM articles WHERE text_hash=? AND story_id IS NOT NULL ORDER BY seq "
-                              "LIMIT 1", (text_hash,)).fetchone()
-        return row[0] if row else None
+    def first_placed_with_hashes(self, text_hashes: Iterable[str]) -> dict[str, str]:
+        """text hash -> the first placed article (in ingest order) whose cleaned text has it."""
+        rows = sorted(self._in("SELECT text_hash, id, seq FROM articles WHERE text_hash IN ({}) AND story_id IS NOT NULL",
+                               list(set(text_hashes))), key=lambda r: r[2])
+        out: dict[str, str] = {}
+        for text_hash, article_id, _ in rows:
+            out.setdefault(text_hash, article_id)
+        return out
 
-    def bucket_mates(self, keys: Iterable[int]) -> set[str]:
-        """Placed articles sharing any of these MinHash LSH bucket keys."""
-        return {r[0] for r in self._in("SELECT DISTINCT article_id FROM copy_buckets WHERE key IN ({})", list(keys))}
+    def bucket_members(self, keys: Iterable[int]) -> dict[int, set[str]]:
+        """MinHash LSH bucket key -> the placed articles in it, for these keys (those with any)."""
+        out: dict[int, set[str]] = {}
+        for key, article_id in self._in("SELECT key, article_id FROM copy_buckets WHERE key IN ({})", list(set(keys))):
+            out.setdefault(key, set()).add(article_id)
+        return out
 
     def signatures(self, ids: Iterable[str]) -> dict[str, bytes]:
         return {r[0]: r[1] for r in self._in("SELECT article_id, minhash FROM article_features WHERE article_id IN ({})",
