@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from newsweave.clean.lexicon import Lexicon, featurize
 from newsweave.clean.lines import context_features, line_features, page_words, split_lines
-from newsweave.clean.model import LineClassifier, export_mlp
+from newsweave.clean.model import LineClassifier, export_mlp, first_features, second_features
 from newsweave.clean.text import TextCleaner
 from newsweave.evaluate.extraction import evaluate, load_gold, load_page, normalize
 
@@ -115,6 +115,7 @@ def main() -> int:
     spec = {
         "first": [export_mlp(model, scaler) for model, scaler in first],
         "second": [export_mlp(model, scaler) for model, scaler in second],
+        "features": {"first": list(first_features()), "second": list(second_features())},
         "meta": {"trained_on": "extraction-dev (every page but each fifth by id)", "train_pages": len(train)},
     }
     lexicon = Lexicon.from_bytes(lexicon.to_bytes())  # score validation with the weights as shipped

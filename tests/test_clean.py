@@ -187,3 +187,19 @@ def test_pages_classified_together_score_as_each_alone(seeds, data_dir, monkeypa
     assert [r.text for r in cleaner.clean_many([(t, frozenset()) for t in texts])] == alone
     monkeypatch.setattr(text_module, "BATCH_CHARS", 5000)  # batches of a few pages each, big pages alone
     assert [r.text for r in cleaner.clean_many([(t, frozenset()) for t in texts])] == alone
+
+
+def test_the_line_classifier_is_loaded_only_with_the_features_it_was_trained_on():
+    import json
+    from importlib import resources
+
+    from newsweave.clean.lines import N_BASE
+    from newsweave.clean.model import LineClassifier, first_features, second_features
+
+    spec = json.loads(resources.files("newsweave").joinpath("data/cleaner.json").read_text())
+    assert spec["features"]["first"] == list(first_features()) and len(first_features()) == N_BASE + 1
+    assert len(spec["first"][0]["mean"]) == len(first_features())
+    assert len(spec["second"][0]["mean"]) == len(second_features())
+    swapped = dict(spec, features={"first": list(reversed(first_features())), "second": list(second_features())})
+    with pytest.raises(ValueError, match="retrain"):
+        LineClassifier(swapped, None)

@@ -3,6 +3,8 @@ dossiers as building each story on its own, and caches them."""
 import json
 from importlib import resources
 
+import pytest
+
 from newsweave import Newsweave, Options
 from newsweave.dossier import MIN_STORIES_PARALLEL
 
@@ -56,3 +58,18 @@ def test_a_changed_story_reads_out_of_date_until_its_dossier_is_rebuilt(tmp_path
         # another version of the extraction makes every dossier out of date, once
         monkeypatch.setattr("newsweave.dossier.FACTS_VERSION", "test")
         assert set(nw.outdated_dossiers()) == {s.id for s in nw.stories()}
+
+
+def test_a_missing_story_or_article_is_the_same_error_everywhere(tmp_path):
+    from newsweave.errors import BadInput, NotFound
+    from newsweave.report import story_markdown
+
+    with Newsweave(tmp_path / "empty.db") as nw:
+        for call in (lambda: nw.story(12345), lambda: nw.dossier(12345), lambda: story_markdown(nw, 12345),
+                     lambda: nw.article("no-such-article")):
+            with pytest.raises(NotFound) as caught:
+                call()
+            assert isinstance(caught.value, KeyError) and str(caught.value).startswith("no ")
+        for format in ("xml", "html"):
+            with pytest.raises(BadInput):
+                nw.export(tmp_path / "out", format=format)

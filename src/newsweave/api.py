@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from newsweave.errors import NotFound
 from newsweave.export import build_document, write
 from newsweave.options import Options
 from newsweave.pipeline import IngestReport, Progress, ingest, place_pending
@@ -58,16 +59,24 @@ class Newsweave:
     def stories(self) -> list[Story]:
         return self.store.stories()
 
-    def story(self, story_id: int) -> Story | None:
-        return self.store.story(story_id)
+    def story(self, story_id: int) -> Story:
+        """One story; NotFound (a KeyError) if there is none with that id."""
+        story = self.store.story(story_id)
+        if story is None:
+            raise NotFound("story", story_id)
+        return story
 
     def articles(self, story_id: int | None = None) -> list[Article]:
         if story_id is None:
             return self.store.articles()
         return self.store.articles("story_id=?", (story_id,))
 
-    def article(self, article_id: str) -> Article | None:
-        return self.store.article(article_id)
+    def article(self, article_id: str) -> Article:
+        """One article; NotFound (a KeyError) if there is none with that id."""
+        article = self.store.article(article_id)
+        if article is None:
+            raise NotFound("article", article_id)
+        return article
 
     def copy_links(self) -> dict[str, CopyLink]:
         return self.store.copy_links()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.api import Newsweave, default_db
+from newsweave.errors import BadInput, NotFound
 from newsweave.report import story_markdown
 
 app = typer.Typer(help="newsweave: what many news reports of the same events, taken together, say.",
@@ -25,6 +27,12 @@ err = Console(stderr=True)
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite store (default: $NEWSWEAVE_DB or ./newsweave.db)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
 
 
 def _open(db: str | None) -> Newsweave:
@@ -139,8 +147,8 @@ def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = 
     with _open(db) as nw:
         try:
             text = story_markdown(nw, story)
-        except KeyError:
-            err.print(f"no story {story}")
+        except NotFound as e:
+            err.print(str(e))
             raise typer.Exit(1)
     if plain:
         typer.echo(text)
@@ -170,7 +178,7 @@ def export(db: DbOption = None,
                     text = None
             else:
                 text = nw.export(output, format, story or None, dossier)
-        except ValueError as e:
+        except BadInput as e:
             err.print(str(e))
             raise typer.Exit(2)
     if text is not None:
@@ -256,7 +264,7 @@ def eval_extraction(
 
     try:
         clean, source = cleaner_for(method)
-    except ValueError as e:
+    except BadInput as e:
         err.print(str(e))
         raise typer.Exit(2)
     scores = evaluate(directory, clean, source, validation_ids(directory) if validation else None)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsweave.align import Source, build_dossier
+from newsweave.errors import NotFound
 from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
 from newsweave.options import Options
 from newsweave.records import Article, ArticleFacts, sha1
@@ -141,7 +142,7 @@ class DossierBuilder:
         changes = self.store.story_changes([story_id]).get(story_id, -1)
         articles = self.store.articles("story_id=?", (story_id,), raw=False)
         if not articles:
-            raise KeyError(f"no story {story_id}")
+            raise NotFound("story", story_id)
         links = self.store.copy_links_for([a.id for a in articles])  # copies sit in their original's story
         roots = {a.id: root_of(a.id, links) for a in articles}
         bases = base_dates(articles, roots)

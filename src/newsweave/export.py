@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsweave.errors import BadInput
+
 if TYPE_CHECKING:
     from newsweave.api import Newsweave
 
@@ -58,12 +60,12 @@ def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: b
 def write(document: dict, output: str | Path | None, format: str) -> str | None:
     """Write to `output` (a path), or return the text when output is None or "-" (not for parquet)."""
     if format == "html":
-        raise ValueError("html is a readable view, not a data export: newsweave.web.render_report writes it")
+        raise BadInput("html is a readable view, not a data export: newsweave.web.render_report writes it")
     if format not in FORMATS:
-        raise ValueError(f"unknown format '{format}' (choose from {', '.join(FORMATS)}, html)")
+        raise BadInput(f"unknown format '{format}' (choose from {', '.join(FORMATS)}, html)")
     if format == "parquet":
         if output in (None, "-"):
-            raise ValueError("parquet needs an output file (-o FILE)")
+            raise BadInput("parquet needs an output file (-o FILE)")
         import pyarrow as pa
         import pyarrow.parquet as pq
 

@@ -5,6 +5,7 @@ not yet placed, so an interrupted ingest resumes where it stopped, without dupli
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from newsweave.records import InputError, RawDocument
 from newsweave.store import Store
 from newsweave.upgrade import refresh_features
 
+log = logging.getLogger(__name__)
 SHINGLES_KEPT = 8_000_000  # 64 MB of shingle hashes handed from the workers to the containment check
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
 
@@ -132,5 +134,7 @@ def place_pending(store: Store, options: Options, report: IngestReport | None = 
     report.stories_opened += result.stories_opened
     report.copies_linked += result.copies_linked
     report.stats.update(result.stats)
+    log.info("placed %d articles (%d stories read, %d opened, %d copy links)", result.placed,
+             result.stories_loaded, result.stories_opened, result.copies_linked)
     if progress and result.placed:
         progress("placed", result.placed)

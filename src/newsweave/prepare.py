@@ -5,6 +5,8 @@ The store and the cross-document steps stay in the parent process.
 """
 from __future__ import annotations
 
+import logging
+
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +25,9 @@ from newsweave.records import Article, RawDocument, sha1
 from newsweave.workers import process_pool
 
 CHUNK = 16  # documents per task: cleaned together, and few enough that both workers stay busy
+
+
+log = logging.getLogger(__name__)
 
 
 def text_hash(text: str) -> str:
@@ -59,7 +64,8 @@ class Preparer:
         texts = [i for i, (doc, _) in enumerate(jobs) if doc.kind == "text"]
         try:
             cleaned = dict(zip(texts, self.cleaner.clean_texts([jobs[i] for i in texts])))
-        except Exception:
+        except Exception as e:  # one page broke the batched cleaner: each is cleaned alone, the bad one named
+            log.warning("batch of %d pages cleaned one by one after %s: %s", len(texts), type(e).__name__, e)
             cleaned = {}
         out = []
         for i, (doc, drop) in enumerate(jobs):

@@ -5,6 +5,8 @@ stay as they are: only the comparisons with articles added from now on use the r
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from newsweave.cluster import DocumentFrequencies, article_features, count_matrix
@@ -20,6 +22,7 @@ from newsweave.tokens import CJK
 # 3: people's names get hash columns of their own (every article's terms are hashed anew); function words
 #    and anchors per language
 FEATURES_VERSION = b"3"
+log = logging.getLogger(__name__)
 BUCKET_SCHEME = 1  # bump when CopyDetector.bucket_keys changes, so stored buckets are recomputed
 CHUNK = 2000  # articles recomputed per step: bounds memory on a large store
 
@@ -49,6 +52,7 @@ def refresh_placement_index(store: Store, options: Options) -> int:
         names = name_rows(Member(aid, words, anchors, None, None) for aid, (_, words, anchors) in rows.items())
         store.replace_placement_index(buckets, names, {}, clear=start == 0)
     store.replace_placement_index([], [], {"placement_index": version})
+    log.info("placement lookups filled for %d placed articles", len(ids))
     return len(ids)
 
 

@@ -180,7 +180,52 @@ def _block_features(pages: Pages, words: np.ndarray) -> np.ndarray:
                             words / np.maximum(block_words[block], 1)])
 
 
-N_BASE = 38
+# the columns of line_features, in order; a trained model records the names it was trained with
+# (cleaner.json "features") and is checked against them when loaded
+BASE_FEATURES = (
+    "log_chars",
+    "log_words",
+    "ends_sentence",
+    "ends_colon",
+    "bulleted",
+    "capitalised_share",
+    "digit_share",
+    "symbol_share",
+    "short_word_share",
+    "has_url",
+    "separators",
+    "position",
+    "log_sentence_breaks",
+    "all_caps_share",
+    "log_repeats_on_page",
+    "has_date",
+    "starts_lowercase",
+    "commas_per_word",
+    "blank_before",
+    "log_words_window1",
+    "log_words_window3",
+    "log_words_window8",
+    "ends_sentence_window3",
+    "density_window5",
+    "log_distance_to_long_sentence",
+    "words_of_page_max",
+    "before_first_long_sentence",
+    "after_last_long_sentence",
+    "log_page_lines",
+    "long_sentence_window4",
+    "common30_share",
+    "common100_share",
+    "once_on_page_share",
+    "log_block_words",
+    "log_block_lines",
+    "log_place_in_block",
+    "log_bullet_run",
+    "block_word_share",
+)
+N_BASE = len(BASE_FEATURES)
+COLUMN = {name: k for k, name in enumerate(BASE_FEATURES)}
+CONTEXT_FEATURES = ("first_pass", "first_pass_previous", "first_pass_next", "first_pass_window2",
+                    "first_pass_window6", "first_pass_share_before", "first_pass_share_after")
 
 
 @lru_cache(maxsize=1)
@@ -279,46 +324,46 @@ def line_features(lines: list[Line] | Pages, words_of: PageWords | None = None) 
     alpha = np.maximum(c["alpha_words"], 1)
     terminal = np.fromiter((t.endswith(TERMINAL) for t in texts), float, n)
     pos, size = pages.pos, pages.size
-    f[:, 0] = np.log1p(c["chars"])
-    f[:, 1] = np.log1p(words)
-    f[:, 2] = terminal
-    f[:, 3] = [t.endswith(":") for t in texts]
-    f[:, 4] = [t.startswith(BULLETS) or t in ("*", "+", "-", "o", "•", "|") for t in texts]
-    f[:, 5] = c["capitalised"] / alpha
-    f[:, 6] = c["digits"] / nc
-    f[:, 7] = c["symbols"] / nc
-    f[:, 8] = c["short"] / alpha
-    f[:, 9] = _lines_matching(URLISH, joined, starts, n) > 0
-    f[:, 10] = [("©" in t) + t.count("|") + t.count("»") + t.count("›") for t in texts]
-    f[:, 11] = pos / np.maximum(size - 1, 1)
-    f[:, 12] = np.log1p(_lines_matching(SENTENCE_BREAK, joined, starts, n))
-    f[:, 13] = c["all_caps"] / alpha
-    f[:, 14] = np.log1p(np.array([counts[key] for key in keys]) - 1)
-    f[:, 15] = _lines_matching(DATEISH, joined, starts, n) > 0
-    f[:, 16] = [t[0].islower() for t in texts]
-    f[:, 17] = c["commas"] / np.maximum(words, 1)
-    f[:, 18] = [ln.blank_before for ln in lines]
+    f[:, COLUMN["log_chars"]] = np.log1p(c["chars"])
+    f[:, COLUMN["log_words"]] = np.log1p(words)
+    f[:, COLUMN["ends_sentence"]] = terminal
+    f[:, COLUMN["ends_colon"]] = [t.endswith(":") for t in texts]
+    f[:, COLUMN["bulleted"]] = [t.startswith(BULLETS) or t in ("*", "+", "-", "o", "•", "|") for t in texts]
+    f[:, COLUMN["capitalised_share"]] = c["capitalised"] / alpha
+    f[:, COLUMN["digit_share"]] = c["digits"] / nc
+    f[:, COLUMN["symbol_share"]] = c["symbols"] / nc
+    f[:, COLUMN["short_word_share"]] = c["short"] / alpha
+    f[:, COLUMN["has_url"]] = _lines_matching(URLISH, joined, starts, n) > 0
+    f[:, COLUMN["separators"]] = [("©" in t) + t.count("|") + t.count("»") + t.count("›") for t in texts]
+    f[:, COLUMN["position"]] = pos / np.maximum(size - 1, 1)
+    f[:, COLUMN["log_sentence_breaks"]] = np.log1p(_lines_matching(SENTENCE_BREAK, joined, starts, n))
+    f[:, COLUMN["all_caps_share"]] = c["all_caps"] / alpha
+    f[:, COLUMN["log_repeats_on_page"]] = np.log1p(np.array([counts[key] for key in keys]) - 1)
+    f[:, COLUMN["has_date"]] = _lines_matching(DATEISH, joined, starts, n) > 0
+    f[:, COLUMN["starts_lowercase"]] = [t[0].islower() for t in texts]
+    f[:, COLUMN["commas_per_word"]] = c["commas"] / np.maximum(words, 1)
+    f[:, COLUMN["blank_before"]] = [ln.blank_before for ln in lines]
     logw = np.log1p(words)
     long_sentence = (words >= 12) & (terminal > 0)
-    f[:, 19] = _window_mean(logw, 1, pages)
-    f[:, 20] = _window_mean(logw, 3, pages)
-    f[:, 21] = _window_mean(logw, 8, pages)
-    f[:, 22] = _window_mean(terminal, 3, pages)
+    f[:, COLUMN["log_words_window1"]] = _window_mean(logw, 1, pages)
+    f[:, COLUMN["log_words_window3"]] = _window_mean(logw, 3, pages)
+    f[:, COLUMN["log_words_window8"]] = _window_mean(logw, 8, pages)
+    f[:, COLUMN["ends_sentence_window3"]] = _window_mean(terminal, 3, pages)
     density = _window_mean(words, 5, pages)
-    f[:, 23] = density / np.maximum(pages.page_max(density), 1)
-    f[:, 24] = np.log1p(_distance_to(long_sentence, pages))
-    f[:, 25] = words / np.maximum(pages.page_max(words), 1)
+    f[:, COLUMN["density_window5"]] = density / np.maximum(pages.page_max(density), 1)
+    f[:, COLUMN["log_distance_to_long_sentence"]] = np.log1p(_distance_to(long_sentence, pages))
+    f[:, COLUMN["words_of_page_max"]] = words / np.maximum(pages.page_max(words), 1)
     # the page's first and last long sentence (none: every line is before the first and after the last)
     n_pages = len(pages.bounds) - 1
     first, last = np.diff(pages.bounds), np.full(n_pages, -1)
     np.minimum.at(first, pages.page[long_sentence], pos[long_sentence])
     np.maximum.at(last, pages.page[long_sentence], pos[long_sentence])
-    f[:, 26] = pos < first[pages.page]
-    f[:, 27] = pos > last[pages.page]
-    f[:, 28] = np.log1p(size)
-    f[:, 29] = _window_mean(long_sentence.astype(float), 4, pages)
-    f[:, 30:33] = _page_vocabulary(words_of if words_of is not None else page_words(pages))
-    f[:, 33:38] = _block_features(pages, words)
+    f[:, COLUMN["before_first_long_sentence"]] = pos < first[pages.page]
+    f[:, COLUMN["after_last_long_sentence"]] = pos > last[pages.page]
+    f[:, COLUMN["log_page_lines"]] = np.log1p(size)
+    f[:, COLUMN["long_sentence_window4"]] = _window_mean(long_sentence.astype(float), 4, pages)
+    f[:, COLUMN["common30_share"]: COLUMN["once_on_page_share"] + 1] = _page_vocabulary(words_of if words_of is not None else page_words(pages))
+    f[:, COLUMN["log_block_words"]: COLUMN["block_word_share"] + 1] = _block_features(pages, words)
     return f
 
 

@@ -13,7 +13,8 @@ from importlib import resources
 import numpy as np
 
 from newsweave.clean.lexicon import Lexicon
-from newsweave.clean.lines import Line, Pages, context_features, line_features, page_words
+from newsweave.clean.lines import (BASE_FEATURES, CONTEXT_FEATURES, Line, Pages, context_features, line_features,
+                                   page_words)
 
 
 class MLP:
@@ -42,6 +43,16 @@ class Ensemble:
         return np.mean([m.predict(x) for m in self.members], axis=0)
 
 
+def first_features() -> tuple[str, ...]:
+    """The columns of page_features."""
+    return BASE_FEATURES + ("lexicon_score",)
+
+
+def second_features() -> tuple[str, ...]:
+    """The columns the second MLP sees: page_features, then context_features."""
+    return first_features() + CONTEXT_FEATURES
+
+
 def page_features(lines: list[Line] | Pages, lexicon: Lexicon) -> np.ndarray:
     """What the first MLP sees: the layout and page-vocabulary features, then the lexicon score."""
     words = page_words(lines)
@@ -50,6 +61,10 @@ def page_features(lines: list[Line] | Pages, lexicon: Lexicon) -> np.ndarray:
 
 class LineClassifier:
     def __init__(self, spec: dict, lexicon: Lexicon):
+        for stage, names in (("first", first_features()), ("second", second_features())):
+            if spec["features"][stage] != list(names):
+                raise ValueError(f"the line classifier's {stage} stage was trained on other features than this "
+                                 "version computes: retrain it (scripts/train_cleaner.py)")
         self.first = Ensemble(spec["first"])
         self.second = Ensemble(spec["second"])
         self.lexicon = lexicon

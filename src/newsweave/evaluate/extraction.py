@@ -122,7 +122,8 @@ def cleaner_for(method: str) -> tuple[Callable[[str], str], str]:
 
         return (lambda page: trafilatura.extract(page, include_comments=False) or ""), "html"
     if method == "newsweave-html":
-        from newsweave.clean import clean_html
+        from newsweave.errors import BadInput
+from newsweave.clean import clean_html
 
         return (lambda page: clean_html(page).text), "html"
     if method == "newsweave":
@@ -130,7 +131,7 @@ def cleaner_for(method: str) -> tuple[Callable[[str], str], str]:
 
         cleaner = TextCleaner()
         return (lambda page: cleaner.clean(page).text), "text"
-    raise ValueError(f"unknown method '{method}' (raw, newsweave, newsweave-html, trafilatura)")
+    raise BadInput(f"unknown method '{method}' (raw, newsweave, newsweave-html, trafilatura)")
 
 
 def validation_ids(directory: str | Path) -> list[str]:

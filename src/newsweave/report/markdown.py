@@ -12,9 +12,7 @@ def _cell(text: str | None) -> str:
 
 
 def story_markdown(nw: Newsweave, story_id: int) -> str:
-    story = nw.story(story_id)
-    if story is None:
-        raise KeyError(f"no story {story_id}")
+    story = nw.story(story_id)  # NotFound if there is none
     links = nw.copy_links()
     articles = nw.articles(story_id)
     span = f"{story.first_date} to {story.last_date}" if story.first_date else "undated"

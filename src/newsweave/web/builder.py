@@ -13,7 +13,7 @@ from pathlib import Path
 from newsweave.api import Newsweave
 from newsweave.options import Options
 
-log = logging.getLogger("newsweave.web")
+log = logging.getLogger(__name__)
 BATCH = 20  # stories per build: parsed together (on all cores), then saved
 
 

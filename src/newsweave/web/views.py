@@ -8,6 +8,7 @@ from datetime import date
 
 from newsweave.api import Newsweave
 from newsweave.dossier import outlet_label
+from newsweave.errors import NotFound
 from newsweave.facts import facts_from_json
 
 MAX_LINEAGE = 60  # boxes in the copy-lineage drawing
@@ -34,8 +35,9 @@ def story_page(nw: Newsweave, query: str = "", sort: str = "recent", outlet: str
 def story_view(nw: Newsweave, story_id: int, build: bool = True) -> dict | None:
     """A story page. With `build` False the dossier is the one last built, never built here: a page shows
     at once, saying that its dossier is being built or updated."""
-    story = nw.story(story_id)
-    if story is None:
+    try:
+        story = nw.story(story_id)
+    except NotFound:
         return None
     dossier, state = (nw.dossier(story_id), "ready") if build else nw.cached_dossier(story_id)
     dossier = dossier or EMPTY_DOSSIER
@@ -100,8 +102,9 @@ def timeline_chart(timeline: list[dict]) -> dict:
 
 def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | None:
     """An article page; with `build` False, its highlights and facts are those of the dossier last built."""
-    article = nw.article(article_id)
-    if article is None:
+    try:
+        article = nw.article(article_id)
+    except NotFound:
         return None
     # the story's dossier first: building it extracts (or refreshes) this article's facts
     dossier, state = EMPTY_DOSSIER, "ready"
