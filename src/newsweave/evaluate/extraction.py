@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from newsweave.errors import BadInput
+
 SPACE = re.compile(r"\s+")
 
 
@@ -122,8 +124,7 @@ def cleaner_for(method: str) -> tuple[Callable[[str], str], str]:
 
         return (lambda page: trafilatura.extract(page, include_comments=False) or ""), "html"
     if method == "newsweave-html":
-        from newsweave.errors import BadInput
-from newsweave.clean import clean_html
+        from newsweave.clean import clean_html
 
         return (lambda page: clean_html(page).text), "html"
     if method == "newsweave":
