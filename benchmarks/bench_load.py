@@ -53,7 +53,7 @@ def client(base: str, story_ids: list[int], article_ids: list[str], n: int, seed
                     "story": lambda: f"/story/{rng.choice(story_ids)}",
                     "article": lambda: f"/article/{rng.choice(article_ids)}",
                     "api_story": lambda: f"/api/stories/{rng.choice(story_ids)}",
-                    "api_list": lambda: f"/api/stories?sort=sources&limit=100"}[kind]()
+                    "api_list": lambda: "/api/stories?sort=sources&limit=100"}[kind]()
             start = time.perf_counter()
             status = http.get(path).status_code
             out.append((kind, (time.perf_counter() - start) * 1000, status))

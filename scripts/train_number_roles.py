@@ -90,7 +90,7 @@ def weak_role(doc, text: str, start: int, end: int, ages: set[str]) -> str | Non
                                                  r"lost|vote\w*)\b", before + after, re.IGNORECASE):
         return "score"
     if re.match(r"\s*(?:people|residents|students|inhabitants)\s+(?:are\s+|were\s+|have\s+)?(?:live|lived|living|"
-                r"enrolled|reside\w*)\b", a) or re.search(r"\b(?:town|city|village|community|county|population|suburb|country|nation|enrollment|"
+                r"enrolled|reside\w*)\b", a) or re.search(r"\b(?:town|city|village|community|county|population|suburb|country|nation|enrollment|"  # noqa: E501
                  r"school|district|home to|capacity|crowd)\s+of(?:\s+(?:about|some|nearly|roughly|more than|"
                  r"over|around|almost))?$", b) or re.match(r"\s*(?:residents|inhabitants)\b", a) and \
             re.search(r"\b(?:town|city|village|population|home)\b", b):

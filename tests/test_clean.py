@@ -8,8 +8,8 @@ import pytest
 from newsweave.clean import TextCleaner, clean_html, lexicon
 from newsweave.clean import text as text_module
 from newsweave.clean.lines import Pages, _char_and_word_features, context_features, line_features, page_words, split_lines
-from newsweave.clean.model import default_classifier
 from newsweave.clean.meta import byline, credit_from_line, find_date, wire_credit
+from newsweave.clean.model import default_classifier
 from newsweave.evaluate.extraction import cleaner_for, evaluate, validation_ids
 from newsweave.tokens import CJK_RANGES
 

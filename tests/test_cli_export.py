@@ -2,7 +2,6 @@
 import json
 
 import pyarrow.parquet as pq
-
 from tests.conftest import run_cli
 
 ARTICLE_FIELDS = {"id", "source", "title", "outlet", "author", "published", "text", "story_id", "copy_of",

@@ -22,7 +22,7 @@ def quantities(fx, text):
     ("The monitor reported that five of the dead were children.", "five", "exact", 5, 5, "killed (among them)"),
     ("At least 40 people were killed. It added that 24 other people were killed.", "24", "exact", 24, 24,
      "killed (among them)"),
-    ("The attack killed more than 100 people including 25 children and 15 women and injured 400 others.", "400", "exact", 400, 400, "wounded"),
+    ("The attack killed more than 100 people including 25 children and 15 women and injured 400 others.", "400", "exact", 400, 400, "wounded"),  # noqa: E501
     ("The monitor raised its toll to 126, updating a previous toll of 112 dead.", "112", "exact", 112, 112,
      "killed (superseded)"),
     ("The conflict in Syria which has lasted five years has killed more than 280000 people.", "more than 280000",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import run_cli
 
 from newsweave import Newsweave
-from tests.conftest import run_cli
 
 GOOD = ["The council met on Monday and decided that taxes will rise next year, the mayor said.",
         "Firefighters fought a warehouse blaze at the harbour for six hours on Tuesday night, officials said.",

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import SHARED, run_cli
 
 CHECKED = json.loads((Path(__file__).parent / "fixtures" / "gvc_conflicts_checked.json").read_text(encoding="utf-8"))

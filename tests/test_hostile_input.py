@@ -7,9 +7,10 @@ import subprocess
 import sys
 import textwrap
 
+from tests.conftest import run_cli
+
 from newsweave import Newsweave
 from newsweave.report import story_markdown
-from tests.conftest import run_cli
 
 GOOD = "The council met on Monday and decided that taxes will rise next year, the mayor of the town said."
 

@@ -10,16 +10,16 @@ import sys
 import time
 from pathlib import Path
 
+from tests.conftest import run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import newsweave
 from newsweave import Newsweave
+from newsweave.ingest import read_inputs
 from newsweave.options import Options
 from newsweave.prepare import Preparer
-from newsweave.ingest import read_inputs
 from newsweave.records import InputError, RawDocument
-from tests.conftest import run_cli
 
 ARTICLE = ("The city council approved a new budget on Tuesday after a long debate about school funding. "
            "Council members said the plan adds money for teachers and repairs to three buildings. "
@@ -46,7 +46,7 @@ def test_each_format_is_read(tmp_path):
                                      "</article></body></html>")
     (tmp_path / "c.html.gz").write_bytes(gzip.compress(f"<html><body><p>{ARTICLE}</p></body></html>".encode()))
     (tmp_path / "d.jsonl").write_text(json.dumps({"id": "x1", "text": ARTICLE, "outlet": "Daily", "published": "2024-03-05"})
-                                      + "\n" + json.dumps({"html": f"<p>{ARTICLE}</p>", "url": "https://www.example.org/a"}) + "\n")
+                                      + "\n" + json.dumps({"html": f"<p>{ARTICLE}</p>", "url": "https://www.example.org/a"}) + "\n")  # noqa: E501
     (tmp_path / "e.json").write_text(json.dumps([{"text": ARTICLE}, {"text": ARTICLE + " More."}]))
     make_warc(tmp_path / "f.warc", [("https://news.example.com/1", f"<html><body><p>{ARTICLE}</p></body></html>")])
     docs, errors = read_all(tmp_path)
@@ -68,7 +68,7 @@ def bad_inputs(tmp_path):
     (bad / "empty.txt").write_bytes(b"")
     with open(bad / "huge.txt", "wb") as fh:  # sparse: costs no disk
         fh.truncate(200 * 1024 * 1024)
-    (bad / "lines.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n{not json\n" + json.dumps({"title": "no body"}) + "\n")
+    (bad / "lines.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n{not json\n" + json.dumps({"title": "no body"}) + "\n")  # noqa: E501
     (bad / "cut.html.gz").write_bytes(gzip.compress(b"<html><body><p>" + ARTICLE.encode() * 50 + b"</p></body></html>")[:60])
     good_then_bad = bad / "broken.warc"
     make_warc(good_then_bad, [("https://a.example/1", f"<html><body><p>{ARTICLE}</p></body></html>")])

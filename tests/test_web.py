@@ -11,10 +11,10 @@ import time
 import httpx
 import pytest
 import uvicorn
+from tests.conftest import ROOT, run_cli
 
 from newsweave import Newsweave
 from newsweave.web import create_app, render_report, views
-from tests.conftest import ROOT, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"

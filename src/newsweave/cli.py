@@ -162,7 +162,8 @@ def export(db: DbOption = None,
            output: Annotated[Optional[str], typer.Option("--output", "-o", help="File (default: stdout)")] = None,
            story: Annotated[Optional[list[int]], typer.Option("--story", help="Only these stories")] = None,
            dossier: Annotated[bool, typer.Option("--dossier/--no-dossier",
-                                                 help="Add facts, quotes, timeline, summary, coverage to stories (json)")] = True,
+                                                 help="Add facts, quotes, timeline, summary, coverage to stories "
+                                                      "(json)")] = True,
            ) -> None:
     """Export articles and stories (json), one row per article (jsonl, parquet), or a self-contained HTML report."""
     with _open(db) as nw:
@@ -255,7 +256,8 @@ def eval_clustering(directory: str, as_json: JsonOption = False) -> None:
 @eval_app.command("extraction")
 def eval_extraction(
     directory: str,
-    method: Annotated[str, typer.Option(help="newsweave (page text), newsweave-html, trafilatura (HTML), raw")] = "newsweave",
+    method: Annotated[str, typer.Option(
+        help="newsweave (page text), newsweave-html, trafilatura (HTML), raw")] = "newsweave",
     validation: Annotated[bool, typer.Option("--validation", help="Only the pages held out from training")] = False,
     as_json: JsonOption = False,
 ) -> None:

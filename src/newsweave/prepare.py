@@ -6,7 +6,6 @@ The store and the cross-document steps stay in the parent process.
 from __future__ import annotations
 
 import logging
-
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -16,10 +15,10 @@ import numpy as np
 
 from newsweave.clean import Cleaner
 from newsweave.clean.language import detect_language
-from newsweave.ingest.readers import MIN_LETTERS
 from newsweave.cluster import article_features
 from newsweave.dedup import MinHasher
 from newsweave.dedup.minhash import shingle_hashes
+from newsweave.ingest.readers import MIN_LETTERS
 from newsweave.options import Options
 from newsweave.records import Article, RawDocument, sha1
 from newsweave.workers import process_pool

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any, NamedTuple
 

@@ -12,9 +12,9 @@ import numpy as np
 from newsweave.cluster import DocumentFrequencies, article_features, count_matrix
 from newsweave.dedup import CopyDetector
 from newsweave.dedup.minhash import MinHasher
+from newsweave.options import Options
 from newsweave.placement import name_rows
 from newsweave.records import Member
-from newsweave.options import Options
 from newsweave.store import Store
 from newsweave.tokens import CJK
 

@@ -11,7 +11,8 @@ from newsweave.records import ArticleFacts
 ENTITY_FACT_LABELS = {"ORG", "FAC", "EVENT"}  # the organisations, units and events a story is about
 
 
-def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts], texts: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
+                   texts: dict[str, str]) -> tuple[list[dict], list[dict]]:
     items = [(f.article_id, d) for f in facts for d in f.dates]
     sim = context_similarity([d.context for _, d in items])
 
@@ -31,7 +32,8 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts], texts:
                          "sources": roots, "relative": any(d.relative for _, d in members), "evidence": evidence})
         status = "agreed" if len(roots) > 1 else "single"
         out.append({"kind": "date", "status": status,
-                    "rule": f"{len(roots)} independent sources date it {first.date}" if len(roots) > 1 else "one independent source",
+                    "rule": f"{len(roots)} independent sources date it {first.date}" if len(roots) > 1
+                    else "one independent source",
                     "statement": f"{first.event or 'event'} on {first.date}", "sources": roots,
                     "variants": [{"value": d.date, "text": d.text, "article_ids": [a],
                                   "evidence": [{"article_id": a, "start": d.start, "end": d.end}]} for a, d in members]})

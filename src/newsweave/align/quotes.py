@@ -102,7 +102,8 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
             status, rule = "conflict", "the same words are given to different people: " + "; ".join(
                 f"{name} ({', '.join(sources_label(sources, r) for r in rs)})" for name, rs in disagreeing.items())
         elif len(roots) > 1:
-            status, rule = "agreed", f"{len(roots)} independent sources quote it" + (f", all from {speaker}" if speaker else "")
+            status = "agreed"
+            rule = f"{len(roots)} independent sources quote it" + (f", all from {speaker}" if speaker else "")
         else:
             status, rule = "single", "one independent source"
         variants = [{"value": v["speaker"], "text": v["text"], "article_ids": [v["article_id"]],

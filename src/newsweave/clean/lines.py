@@ -362,7 +362,8 @@ def line_features(lines: list[Line] | Pages, words_of: PageWords | None = None) 
     f[:, COLUMN["after_last_long_sentence"]] = pos > last[pages.page]
     f[:, COLUMN["log_page_lines"]] = np.log1p(size)
     f[:, COLUMN["long_sentence_window4"]] = _window_mean(long_sentence.astype(float), 4, pages)
-    f[:, COLUMN["common30_share"]: COLUMN["once_on_page_share"] + 1] = _page_vocabulary(words_of if words_of is not None else page_words(pages))
+    vocabulary = _page_vocabulary(words_of if words_of is not None else page_words(pages))
+    f[:, COLUMN["common30_share"]: COLUMN["once_on_page_share"] + 1] = vocabulary
     f[:, COLUMN["log_block_words"]: COLUMN["block_word_share"] + 1] = _block_features(pages, words)
     return f
 

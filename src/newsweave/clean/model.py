@@ -13,8 +13,7 @@ from importlib import resources
 import numpy as np
 
 from newsweave.clean.lexicon import Lexicon
-from newsweave.clean.lines import (BASE_FEATURES, CONTEXT_FEATURES, Line, Pages, context_features, line_features,
-                                   page_words)
+from newsweave.clean.lines import BASE_FEATURES, CONTEXT_FEATURES, Line, Pages, context_features, line_features, page_words
 
 
 class MLP:

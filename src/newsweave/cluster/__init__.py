@@ -13,7 +13,6 @@ an ingest changed may merge with its most similar stored story (pieces of one ev
 from __future__ import annotations
 
 import math
-
 from typing import NamedTuple
 
 import numpy as np

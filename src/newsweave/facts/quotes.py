@@ -96,7 +96,7 @@ def _name(tok, entities: list[EntityMention], before: int, text: str) -> tuple[s
     start, end = words[0].idx, words[-1].idx + len(words[-1])
     for e in entities:  # "France's AFP news agency": the named organisation, not its owner's name
         if start <= e.start and e.end <= end and e.label in ("PERSON", "ORG") and \
-                not text[e.end: e.end + 2] in ("'s", "’s"):
+                text[e.end: e.end + 2] not in ("'s", "’s"):
             return e.entity, (e.start, e.end)
     if tok.pos_ == "NOUN" and any(c.lower_ == "the" for c in tok.children):
         named = _described(tok.lower_, entities, text, before)

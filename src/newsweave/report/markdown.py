@@ -22,7 +22,8 @@ def story_markdown(nw: Newsweave, story_id: int) -> str:
     for a in articles:
         link = links.get(a.id)
         copy = f"{link.original_id} ({link.method}; {link.evidence.get('direction', '')})" if link else ""
-        out.append(f"| {a.id} | {_cell(a.outlet or a.credited_origin)} | {a.published or ''} | {_cell(a.title)} | {_cell(copy)} |")
+        out.append(f"| {a.id} | {_cell(a.outlet or a.credited_origin)} | {a.published or ''} | {_cell(a.title)} "
+                   f"| {_cell(copy)} |")
     credited = sorted({a.credited_origin for a in articles if a.credited_origin})
     if credited:
         out += ["", "Credited origins: " + ", ".join(credited) + "."]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote, urlencode
-
 from typing import Literal
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
@@ -16,7 +15,6 @@ from newsweave.options import Options
 from newsweave.web import views
 from newsweave.web.builder import DossierBuilderThread
 from newsweave.web.templating import environment
-
 
 SortKey = Literal[tuple(views.SORTS)]  # the sorts the story list offers, one list for page and API
 
