@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsweave.errors import NotFound
 from newsweave.export import build_document, write
@@ -23,6 +24,9 @@ from newsweave.pipeline import IngestReport, Progress, ingest, place_pending
 from newsweave.records import Article, CopyLink, Story
 from newsweave.store import Store
 from newsweave.upgrade import refresh_features
+
+if TYPE_CHECKING:
+    from newsweave.align.records import Dossier
 
 DEFAULT_DB = "newsweave.db"
 
@@ -106,6 +110,12 @@ class Newsweave:
         """Facts with their status (agreed, range, conflict, single), quotes, timeline, summary and coverage
         of one story, built now if the cached one is missing or out of date."""
         return self._dossier_builder().dossier(story_id)
+
+    def dossier_record(self, story_id: int) -> Dossier:
+        """`dossier` as typed records (newsweave.align.records; their to_dict() is the dict `dossier` gives)."""
+        from newsweave.align.records import Dossier
+
+        return Dossier.from_dict(self.dossier(story_id))
 
     def cached_dossier(self, story_id: int) -> tuple[dict | None, str]:
         """The dossier as last built, never building one: (dossier or None, state), state "ready", "updating"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newsweave.align.groups import components, context_similarity
 from newsweave.align.quantities import MIN_CONTEXT
+from newsweave.align.records import evidence
 from newsweave.align.source import Source, clip
 from newsweave.facts import same_name
 from newsweave.records import ArticleFacts
@@ -26,17 +27,17 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
         roots = sorted({sources[aid].root for aid, _ in members})
         aid, first = min(members, key=lambda m: (m[1].sentence[1] - m[1].sentence[0]))
         sentence = texts[aid][first.sentence[0]: first.sentence[1]].strip()
-        evidence = [{"article_id": a, "start": d.start, "end": d.end} for a, d in members]
+        spans = [evidence(a, d.start, d.end) for a, d in members]
         timeline.append({"date": first.date, "granularity": first.granularity, "event": first.event,
                          "text": clip(sentence, 240), "article_ids": sorted({a for a, _ in members}),
-                         "sources": roots, "relative": any(d.relative for _, d in members), "evidence": evidence})
+                         "sources": roots, "relative": any(d.relative for _, d in members), "evidence": spans})
         status = "agreed" if len(roots) > 1 else "single"
         out.append({"kind": "date", "status": status,
                     "rule": f"{len(roots)} independent sources date it {first.date}" if len(roots) > 1
                     else "one independent source",
                     "statement": f"{first.event or 'event'} on {first.date}", "sources": roots,
                     "variants": [{"value": d.date, "text": d.text, "article_ids": [a],
-                                  "evidence": [{"article_id": a, "start": d.start, "end": d.end}]} for a, d in members]})
+                                  "evidence": [evidence(a, d.start, d.end)]} for a, d in members]})
     timeline.sort(key=lambda t: (t["date"], -len(t["sources"])))
     return timeline, out
 
@@ -58,7 +59,7 @@ def entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[
                     "statement": name, "sources": roots,
                     "variants": [{"value": name, "text": members[0][1].text,
                                   "article_ids": sorted({aid for aid, _ in members}),
-                                  "evidence": [{"article_id": aid, "start": e.start, "end": e.end}
+                                  "evidence": [evidence(aid, e.start, e.end)
                                                for aid, e in members]}]})
     return out
 

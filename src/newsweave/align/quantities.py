@@ -11,6 +11,7 @@ from scipy.sparse.csgraph import connected_components
 
 from newsweave.align.groups import constrained_groups, context_similarity
 from newsweave.align.key_figures import bounds, headlines
+from newsweave.align.records import evidence
 from newsweave.align.rules import codes, no_shared, same_fact_allowed
 from newsweave.align.source import Source, sources_label
 from newsweave.facts.entities import similar_name
@@ -262,7 +263,7 @@ def _grouped_facts(sources: dict[str, Source], facts: list[ArticleFacts], items:
                                           "text": q.text, "article_ids": [], "evidence": []})
             if aid not in v["article_ids"]:
                 v["article_ids"].append(aid)
-            v["evidence"].append({"article_id": aid, "start": q.start, "end": q.end})
+            v["evidence"].append(evidence(aid, q.start, q.end))
             per_source.setdefault(sources[aid].root, (q.low, high[i], q.text, q.values))
         status, rule = _quantity_status(per_source, sources)
         counted = members[0][1].counted

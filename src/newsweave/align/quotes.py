@@ -9,6 +9,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsweave.align.groups import constrained_groups
+from newsweave.align.records import evidence
 from newsweave.align.source import Source, clip, sources_label
 from newsweave.facts import same_name
 from newsweave.facts.entities import name_tokens, similar_name
@@ -138,8 +139,8 @@ def _variant(aid: str, q) -> dict:
     pieces = q.fragments or [(q.start, q.end)]
     return {"article_id": aid, "text": q.text, "speaker": q.speaker, "speaker_as_written": q.speaker_text,
             "cue": q.cue, "channel": q.channel, "direct": q.direct,
-            "evidence": [{"article_id": aid, "start": a, "end": b} for a, b in pieces],
-            "verbatim": [{"article_id": aid, "start": a, "end": b} for a, b in q.verbatim]}
+            "evidence": [evidence(aid, a, b) for a, b in pieces],
+            "verbatim": [evidence(aid, a, b) for a, b in q.verbatim]}
 
 
 def _maybe_one(a: str, b: str) -> bool:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsweave.align.records import evidence
 from newsweave.records import ArticleFacts
 
 if TYPE_CHECKING:
@@ -42,5 +43,5 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], most: int =
     for i in chosen:
         backers = sorted({rows[j][0] for j in np.flatnonzero(sim[i] >= SUPPORT)})
         out.append({"text": rows[i][3], "article_ids": backers, "sources": support[i],
-                    "evidence": [{"article_id": rows[i][0], "start": rows[i][1], "end": rows[i][2]}]})
+                    "evidence": [evidence(rows[i][0], rows[i][1], rows[i][2])]})
     return out

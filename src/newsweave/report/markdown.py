@@ -27,26 +27,25 @@ def story_markdown(nw: Newsweave, story_id: int) -> str:
     credited = sorted({a.credited_origin for a in articles if a.credited_origin})
     if credited:
         out += ["", "Credited origins: " + ", ".join(credited) + "."]
-    dossier = nw.dossier(story_id)
+    dossier = nw.dossier_record(story_id)
     label = {a.id: _label(a) for a in articles}
     cite = lambda ids: ", ".join(sorted({label.get(i, i) for i in ids}))  # noqa: E731
     out += ["", "## Summary", ""]
-    out += [f"- {s['text']} [{cite(s['article_ids'])}]" for s in dossier["summary"]] or ["(no sentence to summarise)"]
+    out += [f"- {s.text} [{cite(s.article_ids)}]" for s in dossier.summary] or ["(no sentence to summarise)"]
     out += ["", "## Facts", "", "| id | status | kind | statement | sources | rule |", "|---|---|---|---|---|---|"]
-    for f in dossier["facts"]:
-        out.append(f"| {f['id']} | **{f['status'].upper()}** | {f['kind']} | {_cell(f['statement'])} | "
-                   f"{len(f['sources'])}: {_cell(cite(f['sources']))} | {_cell(f['rule'])} |")
+    for f in dossier.facts:
+        out.append(f"| {f.id} | **{f.status.upper()}** | {f.kind} | {_cell(f.statement)} | "
+                   f"{len(f.sources)}: {_cell(cite(f.sources))} | {_cell(f.rule)} |")
     out += ["", "## Quotes", ""]
-    for q in dossier["quotes"]:
-        said = "“" + q["text"] + "”" if q.get("direct", True) else q["text"]
-        via = f", via {q['channel']}" if q.get("channel") else ""
-        out.append(f"- **{_cell(q['speaker'] or 'unattributed')}**{via}: {said} [{cite(q['article_ids'])}]")
+    for q in dossier.quotes:
+        said = "“" + q.text + "”" if q.direct else q.text
+        via = f", via {q.channel}" if q.channel else ""
+        out.append(f"- **{_cell(q.speaker or 'unattributed')}**{via}: {said} [{cite(q.article_ids)}]")
     out += ["", "## Timeline", ""]
-    out += [f"- **{t['date']}** ({t['event'] or 'event'}): {t['text']} [{cite(t['article_ids'])}]"
-            for t in dossier["timeline"]]
+    out += [f"- **{t.date}** ({t.event or 'event'}): {t.text} [{cite(t.article_ids)}]" for t in dossier.timeline]
     out += ["", "## Coverage", "", "| outlet | reports | omits |", "|---|---|---|"]
-    for outlet, c in dossier["coverage"].items():
-        out.append(f"| {_cell(outlet)} | {len(c['reports'])}: {' '.join(c['reports'])} | {len(c['omits'])} |")
+    for outlet, c in dossier.coverage.items():
+        out.append(f"| {_cell(outlet)} | {len(c.reports)}: {' '.join(c.reports)} | {len(c.omits)} |")
     return "\n".join(out) + "\n"
 
 
