@@ -10,7 +10,9 @@ the archive, dated in the three days after it, as news arriving from feeds.
 With --undated no page carries a date, as the .txt pages of bench_ingest.py (an undated article may belong
 with a story of any date, so it is compared with every story).
 Prints, per store size, the bulk ingest time and rate, the time to add 1 and 100 articles, the stories
-read to place them, and the peak memory of each step (main process and largest worker).
+read to place them, and the peak memory of each step (main process and largest worker); and the time to
+add 1 article in a process that has placed one before (warm: the cleaner's and language detector's models
+loaded, as in a process watching feeds).
 """
 from __future__ import annotations
 
@@ -30,6 +32,10 @@ HELD_OUT = 150  # texts kept out of the archive, for the articles added afterwar
 STEP = """
 import json, resource, sys, time
 from newsweave import Newsweave
+warm = None
+if len(sys.argv) > 3:  # a process that placed an article before (models loaded, as in a watching process)
+    with Newsweave(sys.argv[1]) as nw:
+        nw.ingest([sys.argv[3]])
 start = time.perf_counter()
 with Newsweave(sys.argv[1]) as nw:
     report = nw.ingest([sys.argv[2]])
@@ -60,8 +66,10 @@ def write_records(data: Path, path: Path, first: int, count: int, dated: bool, f
             fh.write(json.dumps(record) + "\n")
 
 
-def step(db: Path, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", STEP, str(db), str(path)], capture_output=True, text=True, check=True)
+def step(db: Path, path: Path, warm_up: Path | None = None) -> dict:
+    extra = [str(warm_up)] if warm_up else []
+    out = subprocess.run([sys.executable, "-c", STEP, str(db), str(path), *extra], capture_output=True, text=True,
+                         check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -76,9 +84,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             bulk, one, hundred = tmp / "bulk.jsonl", tmp / "one.jsonl", tmp / "hundred.jsonl"
+            warm_up, warm_one = tmp / "warm_up.jsonl", tmp / "warm_one.jsonl"
             write_records(data, bulk, 0, size, not args.undated)
             write_records(data, one, size, 1, not args.undated, fresh=True)
             write_records(data, hundred, size + 1, 100, not args.undated, fresh=True)
+            write_records(data, warm_up, size + 101, 1, not args.undated, fresh=True)
+            write_records(data, warm_one, size + 102, 1, not args.undated, fresh=True)
             db = tmp / "store.db"
             first = step(db, bulk)
             result = {"store": size, "dated": not args.undated, "bulk_seconds": first["seconds"],
@@ -88,6 +99,8 @@ def main() -> None:
                 r = step(db, path)
                 result.update({f"{name}_seconds": r["seconds"], f"{name}_stories_read": r["stories_read"],
                                f"{name}_peak_rss_mib": r["peak_rss_mib"]})
+            r = step(db, warm_one, warm_up)
+            result.update({"add_1_warm_seconds": r["seconds"], "add_1_warm_stories_read": r["stories_read"]})
             print(json.dumps(result), flush=True)
 
 
