@@ -45,119 +45,138 @@ class Placement:
         self.rows: list[tuple[int, int, Member]] = []  # ... their members: (seq, story id, member), in ingest order
 
     def run(self) -> PlacementResult:
-        store = self.store
-        pending = store.pending_articles(raw=False)
-        result = PlacementResult()
+        pending = self.store.pending_articles(raw=False)
         if not pending:
-            return result
-        features = store.features([a.id for a in pending])
-        new_rows = {a.id: Member(a.id, features[a.id][1], features[a.id][2], a.published, a.language) for a in pending}
+            return PlacementResult()
+        self.pending = pending
+        features = self.store.features([a.id for a in pending])
+        self.new_rows = {a.id: Member(a.id, features[a.id][1], features[a.id][2], a.published, a.language)
+                         for a in pending}
+        self.df = DocumentFrequencies.from_blobs(self.store.blob("df_words"), self.store.blob("df_anchors"),
+                                                 self.store.blob("df_n"))
+        self.assignments: dict[str, int] = {}
+        representatives, followers = self._copies(features)
+        chosen = self._assign(representatives, followers)
+        grown, moved_ids = self._split(chosen)
+        # document frequencies count every article, copies included, as they were stored
+        others = [a for a in pending if a.id not in chosen]
+        if others:
+            self.df.add(count_matrix([features[a.id][1] for a in others]),
+                        count_matrix([features[a.id][2] for a in others]))
+        merged = self._merge(set(self.assignments.values()) | set(grown))
+        by_story, articles = self._contained(grown)
+        links, unlinked = self._links({x for pair in self.detector.pairs for x in pair})
+        titles = {sid: self._title(by_story[sid], articles) for sid in set(self.assignments.values()) if sid < 0}
+        # a story that lost members to a split is named again after the ones it keeps
+        story_of = self._story_of()
+        retitled = {sid: self._title(by_story[sid], articles)
+                    for sid in {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)}
+        removed = [sid for sid in merged if sid > 0]  # stored stories absorbed by older ones
+        self.store.save_assignments(titles, self.assignments, links, self.df.to_blobs(), retitled, removed,
+                                    buckets=self.detector.new_buckets, names=name_rows(self.new_rows.values()),
+                                    unlinked=unlinked)
+        stats = {"dedup": self.detector.stats.counts, "cluster": self.clusterer.stats.counts,
+                 "place": {"placed": len(pending), "stories_read": len(self.loaded)}}
+        return PlacementResult(len(pending), len(titles), len(links), len(self.loaded), stats)
 
-        # copies: a new copy of a placed article goes to that article's story
-        hashes = store.text_hashes_of(new_rows)
+    def _copies(self, features: dict) -> tuple[list[Article], dict[str, list[str]]]:
+        """Copies among the new articles and of placed ones. A copy of a placed article goes to that
+        article's story; of each other copy group one member (returned) is clustered for all (followers)."""
+        hashes = self.store.text_hashes_of(self.new_rows)
         self.detector.add_new_batch([(a.id, np.frombuffer(features[a.id][0], dtype=np.uint64), hashes[a.id])
-                                     for a in pending])
+                                     for a in self.pending])
         # copy groups move whole: the groups of the new pairs, and those of every stored story read
-        self.groups = groups = self.detector.groups(store.copy_groups({x for pair in self.detector.pairs for x in pair}))
-        assignments: dict[str, int] = {}
+        self.groups = self.detector.groups(self.store.copy_groups({x for pair in self.detector.pairs for x in pair}))
         group_story: dict[str, int] = {}
-        for aid, sid, _ in store.placed(groups.parent):
-            group_story.setdefault(groups.find(aid), sid)
+        for aid, sid, _ in self.store.placed(self.groups.parent):
+            group_story.setdefault(self.groups.find(aid), sid)
         representatives: list[Article] = []
         followers: dict[str, list[str]] = {}
-        for article in pending:
-            root = groups.find(article.id)
+        for article in self.pending:
+            root = self.groups.find(article.id)
             if root in group_story:
-                assignments[article.id] = group_story[root]
+                self.assignments[article.id] = group_story[root]
             elif root in followers:
                 followers[root].append(article.id)
             else:
                 followers[root] = [article.id]
                 representatives.append(article)
+        return representatives, followers
 
-        # stories: the others are assigned among the stories they could join
-        df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
-        new = [new_rows[a.id] for a in representatives]
-        self._load(self._candidates(self._possible_groups(new, df, len(pending)), df, len(pending)))
-        chosen = self.clusterer.assign(new, self._stories(), df)
+    def _assign(self, representatives: list[Article], followers: dict[str, list[str]]) -> dict[str, int]:
+        """Each copy group's representative joins a story it could join, or opens one (negative ids)."""
+        self.new = [self.new_rows[a.id] for a in representatives]
+        adding = len(self.pending)
+        self._load(self._candidates(self._possible_groups(self.new, self.df, adding), self.df, adding))
+        chosen = self.clusterer.assign(self.new, self._stories(), self.df)
         for article in representatives:
-            for aid in followers[groups.find(article.id)]:
-                assignments[aid] = chosen[article.id]
+            for aid in followers[self.groups.find(article.id)]:
+                self.assignments[aid] = chosen[article.id]
+        return chosen
 
-        # every story that grew is checked for two events of one kind; copy groups move whole
+    def _split(self, chosen: dict[str, int]) -> tuple[dict[int, dict[str, Member]], list[str]]:
+        """Every story that grew is checked for two events of one kind; copy groups move whole. Returns the
+        grown stories and the articles moved out of them."""
+        groups = self.groups
         grown: dict[int, dict[str, Member]] = {sid: {} for sid in set(chosen.values())}
         for _, sid, m in self.rows:
             if sid in grown:
                 grown[sid].setdefault(groups.find(m.id), m)
-        for row in new:
+        for row in self.new:
             grown[chosen[row.id]].setdefault(groups.find(row.id), row)
         next_temp = min([0, *chosen.values()]) - 1
         moved = {groups.find(aid): sid for aid, sid in
-                 self.clusterer.split({sid: list(m.values()) for sid, m in grown.items()}, next_temp, df).items()}
-        story_of = {m.id: sid for _, sid, m in self.rows}
-        moved_ids = [aid for aid, sid in [*story_of.items(), *assignments.items()]
+                 self.clusterer.split({sid: list(m.values()) for sid, m in grown.items()}, next_temp, self.df).items()}
+        moved_ids = [aid for aid, sid in [*self._story_of().items(), *self.assignments.items()]
                      if sid in grown and groups.find(aid) in moved]
         for aid in moved_ids:
-            assignments[aid] = moved[groups.find(aid)]
-        # document frequencies count every article, copies included, as they were stored
-        others = [a for a in pending if a.id not in chosen]
-        if others:
-            df.add(count_matrix([features[a.id][1] for a in others]), count_matrix([features[a.id][2] for a in others]))
+            self.assignments[aid] = moved[groups.find(aid)]
+        return grown, moved_ids
 
-        # pieces of one event that arrived in different ingests are merged (see StoryClusterer.merge)
-        changed = set(assignments.values()) | set(grown)
+    def _merge(self, changed: set[int]) -> dict[int, int]:
+        """Pieces of one event that arrived in different ingests are merged (see StoryClusterer.merge): the
+        stories that changed, tried against the stored stories they could join."""
         self._load({sid for sid in changed if sid > 0})
-        story_of = {m.id: sid for _, sid, m in self.rows}
-        current = {**story_of, **assignments}
-        rows = {m.id: m for _, _, m in self.rows} | new_rows
+        rows = self._rows()
         changed_sets: dict[int, list[Member]] = {}
-        for aid, sid in current.items():
+        for aid, sid in self._current().items():
             if sid in changed:
                 changed_sets.setdefault(sid, []).append(rows[aid])
-        self._load(self._candidates(list(changed_sets.values()), df, 0))
-        story_of = {m.id: sid for _, sid, m in self.rows}
-        current = {**story_of, **assignments}
-        rows = {m.id: m for _, _, m in self.rows} | new_rows
+        self._load(self._candidates(list(changed_sets.values()), self.df, 0))
+        rows, current = self._rows(), self._current()
         by_group: dict[int, dict[str, Member]] = {}
         for aid, sid in current.items():
-            by_group.setdefault(sid, {}).setdefault(groups.find(aid), rows[aid])
-        merged = self.clusterer.merge({sid: list(m.values()) for sid, m in by_group.items()}, changed, df)
+            by_group.setdefault(sid, {}).setdefault(self.groups.find(aid), rows[aid])
+        merged = self.clusterer.merge({sid: list(m.values()) for sid, m in by_group.items()}, changed, self.df)
         for aid, sid in current.items():
             if sid in merged:
-                assignments[aid] = merged[sid]
-        removed = [sid for sid in merged if sid > 0]  # stored stories absorbed by older ones
+                self.assignments[aid] = merged[sid]
+        return merged
 
-        # containment (an article wrapped in another page, or wrapping one) within the same story, then links
+    def _contained(self, grown: dict) -> tuple[dict[int, list[str]], dict[str, Article]]:
+        """Containment (an article wrapped in another page, or wrapping one) within each new article's story.
+        Returns the members of every story, and the articles of the stories that changed."""
         by_story: dict[int, list[str]] = {}
-        for aid, sid in {**story_of, **assignments}.items():
+        for aid, sid in self._current().items():
             by_story.setdefault(sid, []).append(aid)
-        involved = {aid for sid in set(assignments.values()) | set(grown) for aid in by_story.get(sid, [])}
-        articles = {a.id: a for a in pending}
-        articles |= {a.id: a for a in store.articles(f"id IN ({','.join('?' * len(involved))})", tuple(involved),
-                                                     raw=False)} if involved else {}
-        self.detector.know_signatures(store.signatures([aid for aid in involved if aid not in self.detector.signatures]))
-        paired = {x for pair in self.detector.pairs for x in pair}
-        for article in pending:
-            if article.id in paired:
-                continue
-            mates = by_story.get(assignments[article.id], [])
-            if 1 < len(mates) <= self.options.containment_max_story:
-                found = self.detector.check_containment(article, [articles[m] for m in mates if m in articles])
-                paired.update(found + [article.id] if found else [])
-        links, unlinked = self._links(paired)
+        involved = {aid for sid in set(self.assignments.values()) | set(grown) for aid in by_story.get(sid, [])}
+        articles = {a.id: a for a in self.pending}
+        articles |= {a.id: a for a in self.store.articles_by_id(involved, raw=False)}
+        self.detector.know_signatures(self.store.signatures([a for a in involved if a not in self.detector.signatures]))
+        self.detector.contained_in_stories(self.pending, {aid: by_story.get(sid, [])
+                                                          for aid, sid in self.assignments.items()}, articles)
+        return by_story, articles
 
-        titles = {sid: self._title(by_story[sid], articles) for sid in set(assignments.values()) if sid < 0}
-        # a story that lost members to a split is named again after the ones it keeps
-        retitled = {sid: self._title(by_story[sid], articles)
-                    for sid in {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)}
-        store.save_assignments(titles, assignments, links, df.to_blobs(), retitled, removed,
-                               buckets=self.detector.new_buckets, names=name_rows(new_rows.values()),
-                               unlinked=unlinked)
-        result.placed, result.stories_opened, result.copies_linked = len(pending), len(titles), len(links)
-        result.stories_loaded = len(self.loaded)
-        result.stats = {"dedup": self.detector.stats.counts, "cluster": self.clusterer.stats.counts,
-                        "place": {"placed": len(pending), "stories_read": len(self.loaded)}}
-        return result
+    def _story_of(self) -> dict[str, int]:
+        """article id -> story, of the stored stories read, in ingest order."""
+        return {m.id: sid for _, sid, m in self.rows}
+
+    def _current(self) -> dict[str, int]:
+        """article id -> story as placed so far: the stored stories read, then the new placements."""
+        return {**self._story_of(), **self.assignments}
+
+    def _rows(self) -> dict[str, Member]:
+        return {m.id: m for _, _, m in self.rows} | self.new_rows
 
     def _stories(self) -> dict[int, list[Member]]:
         """The stored stories read so far: id -> members, in the order of their first member."""
@@ -230,7 +249,7 @@ class Placement:
         the articles whose link goes (now the original of their group)."""
         existing = self.store.copy_groups(paired)
         ids = paired | set(existing) | {link.original_id for link in existing.values()}
-        full = {a.id: a for a in self.store.articles(f"id IN ({','.join('?' * len(ids))})", tuple(ids))} if ids else {}
+        full = {a.id: a for a in self.store.articles_by_id(ids)}
         self.detector.know_signatures(self.store.signatures([i for i in ids if i not in self.detector.signatures]))
         return self.detector.changed_links(full, existing)
 

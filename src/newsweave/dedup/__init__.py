@@ -184,6 +184,18 @@ class CopyDetector:
             self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size)
         return self._shingles[article.id]
 
+    def contained_in_stories(self, new: list[Article], mates: dict[str, list[str]], articles: dict[str, Article]) -> None:
+        """Check each new article not yet paired for containment against the members of its story (`mates`:
+        article id -> the ids of its story's members; stories over `containment_max_story` are skipped)."""
+        paired = {x for pair in self.pairs for x in pair}
+        for article in new:
+            if article.id in paired:
+                continue
+            members = mates.get(article.id, [])
+            if 1 < len(members) <= self.options.containment_max_story:
+                found = self.check_containment(article, [articles[m] for m in members if m in articles])
+                paired.update(found + [article.id] if found else [])
+
     def check_containment(self, article: Article, others: list[Article]) -> list[str]:
         """An article whose text lies (almost) whole inside another's, or holds another whole.
 

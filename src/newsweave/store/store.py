@@ -112,6 +112,12 @@ class Store:
         rows = self.db.execute(f"SELECT {columns} FROM articles WHERE {where} ORDER BY seq", params)
         return [self._article(r) for r in rows]
 
+    def articles_by_id(self, ids: Iterable[str], raw: bool = True) -> list[Article]:
+        """These articles (any number of ids), in ingest order."""
+        columns = "*" if raw else ", ".join("'' AS raw" if c == "raw" else c for c in ARTICLE_COLUMNS)
+        rows = self._in(f"SELECT {columns} FROM articles WHERE id IN ({{}})", list(set(ids)))
+        return sorted((self._article(r) for r in rows), key=lambda a: a.seq)
+
     def article_ids(self, placed: bool = False) -> list[str]:
         """Ids of all articles (or of those placed in a story), in ingest order."""
         where = "WHERE story_id IS NOT NULL" if placed else ""
