@@ -267,3 +267,28 @@ def test_pages_never_wait_for_a_dossier_and_show_it_once_built(seeds, tmp_path, 
         assert "Page 1 of 2" in listing and 'href="/?sort=size&amp;page=2"' in listing
         assert f'href="/story/{seed_story}"' in listing  # the largest first, alone on page 1
         assert f'href="/story/{seed_story}"' not in httpx.get(f"{url}/", params={"sort": "size", "page": 2}).text
+
+
+def test_the_api_docs_page_works_offline(server, browser):
+    """/docs renders Swagger UI from assets served by newsweave itself: no request leaves 127.0.0.1."""
+    page = watched_page(browser)
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/stories" in p for p in paths) and not page.outside
+
+
+def test_every_evidence_link_lands_on_its_text(server, store):
+    """Each evidence link of a story page names an anchor that exists on the article page it points to,
+    also where spans overlap (a quote holding a figure and a date)."""
+    import re
+
+    page = httpx.get(f"{server}/story/{store['seed_story']}").text
+    links = set(re.findall(r'href="/article/([^"#]+)#(e-\d+-\d+)"', page))
+    assert len(links) > 20
+    by_article: dict[str, set[str]] = {}
+    for article, anchor in links:
+        by_article.setdefault(article, set()).add(anchor)
+    for article, anchors in by_article.items():
+        ids = set(re.findall(r'id="(e-\d+-\d+)"', httpx.get(f"{server}/article/{article}").text))
+        assert anchors <= ids, sorted(anchors - ids)[:5]

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
 
 from newsweave.api import Newsweave
 from newsweave.options import Options
@@ -34,7 +35,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-API_DOCS = ("/docs", "/redoc", "/openapi.json")  # FastAPI's schema pages load their own scripts
+API_DOCS = ("/docs", "/redoc", "/openapi.json", "/static-offline-docs")  # the schema pages run their own scripts
 
 
 def create_app(db: str | Path, options: Options | None = None, host: str = "127.0.0.1",
@@ -54,8 +55,9 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
         if builder:
             builder.stop()
 
-    app = FastAPI(title="newsweave", description="Stories, dossiers and articles of a newsweave store.",
-                  lifespan=lifespan)
+    # the schema pages' scripts and styles are served from the fastapi-offline package: /docs works offline
+    app = FastAPIOffline(title="newsweave", description="Stories, dossiers and articles of a newsweave store.",
+                         lifespan=lifespan)
     app.state.builder = builder
     # on every address (0.0.0.0, ::, allowed only with `serve --allow-remote`) the machine's names are not
     # known here: any Host is accepted, as the user chose to open the store to the network
