@@ -292,3 +292,28 @@ def test_every_evidence_link_lands_on_its_text(server, store):
     for article, anchors in by_article.items():
         ids = set(re.findall(r'id="(e-\d+-\d+)"', httpx.get(f"{server}/article/{article}").text))
         assert anchors <= ids, sorted(anchors - ids)[:5]
+
+
+def test_an_html_page_reads_as_text_beside_its_visible_lines(data_dir, tmp_path, browser):
+    """A scraped page (1.5 MB of markup and minified script): the cleaned text gets half the width, the raw
+    side lists the page's visible lines (no markup, no script), collapsed, and the page stays short."""
+    import gzip
+
+    page_html = gzip.decompress((data_dir / "extraction-dev" / "html" / "t0327.html.gz").read_bytes())
+    (tmp_path / "page.html").write_bytes(page_html)
+    with Newsweave(tmp_path / "h.db") as nw:
+        nw.ingest([tmp_path / "page.html"])
+        [article] = nw.articles()
+    with serving(create_app(tmp_path / "h.db", build_dossiers=False)) as url:
+        page = watched_page(browser)
+        page.goto(f"{url}/article/{article.id}")
+        raw = page.locator("details .raw")
+        assert not page.locator("details").first.evaluate("d => d.open")
+        text = page.locator(".cols section").first
+        assert text.bounding_box()["width"] > 400
+        assert page.evaluate("document.documentElement.scrollHeight") < 20000
+        lines = raw.first.text_content()
+        assert "<script" not in lines and "function(" not in lines and "Polarization" in lines
+        page.locator("details summary").first.click()
+        assert page.evaluate("document.documentElement.scrollHeight") < 20000  # the raw side scrolls inside
+        shot(page, "article-html")

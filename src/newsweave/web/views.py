@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from newsweave.api import Newsweave
+from newsweave.clean.html import visible_lines
 from newsweave.dossier import outlet_label
 from newsweave.errors import NotFound
 from newsweave.facts import facts_from_json
@@ -125,7 +126,8 @@ def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | N
                 if any(article_id in v["article_ids"] for v in f["variants"])]
     return {"article": article, "label": outlet_label(article), "segments": highlight(article.text, spans),
             "dossier_state": state if facts else "building",
-            "raw_lines": removed_lines(article.raw, article.text), "copy_link": link, "supports": supports}
+            "raw_lines": removed_lines(article.raw, article.text, article.kind == "html"), "copy_link": link,
+            "supports": supports}
 
 
 def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
@@ -141,11 +143,12 @@ def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict]:
     return out
 
 
-def removed_lines(raw: str, text: str, limit: int = 200_000) -> list[dict]:
-    """The raw input line by line, each marked kept or removed by the cleaner."""
+def removed_lines(raw: str, text: str, html: bool = False, limit: int = 200_000) -> list[dict]:
+    """The raw input line by line (a page: its visible lines, not its markup), each marked kept or removed
+    by the cleaner."""
     kept = {line.strip() for line in text.splitlines() if line.strip()}
     out = []
-    for line in raw[:limit].splitlines():
+    for line in (visible_lines(raw) if html else raw[:limit].splitlines()):
         stripped = line.strip()
         if stripped:
             out.append({"text": stripped, "kept": stripped in kept or any(stripped in k for k in kept)
