@@ -157,6 +157,10 @@ def test_story_of_two_events_of_one_kind_is_split(data_dir, tmp_path):
         for k in range(2):  # in two ingests: the second adds to stories of the first
             nw.ingest([tmp_path / f"batch{k}"])
         story_of = {a.source.rsplit("/", 1)[1].removesuffix(".txt"): a.story_id for a in nw.articles()}
+        events = [e for sid in set(story_of.values()) for e in nw.story_events(sid)]
+        splits = [e for e in events if e["kind"] == "split"]
+        assert splits and all("normalized cut" in e["reason"] for e in splits)  # each split says why
+        assert all(e["story_id"] > 0 and e["other_id"] > 0 for e in events)  # real story ids, never temporary
     for event in ("12ecb", "12plus"):
         members = [s for d, s in story_of.items() if gold[d] == event]
         main = max(set(members), key=members.count)
@@ -175,6 +179,9 @@ def test_pieces_of_one_event_from_successive_ingests_are_merged(data_dir, tmp_pa
             nw.ingest([tmp_path / f"batch{k}"])
         story_of = {a.source.rsplit("/", 1)[1].removesuffix(".txt"): a.story_id for a in nw.articles()}
         assert set(nw.store.story_ids()) == set(story_of.values())  # stories merged away are gone
+        merges = [e for sid in set(story_of.values()) for e in nw.story_events(sid) if e["kind"] == "merged"]
+        assert merges and all("mean similarity" in e["reason"] for e in merges)
+        assert all(e["other_id"] is None or e["other_id"] not in story_of.values() for e in merges)
     for event in ("2ecb", "2plus"):
         members = [s for d, s in story_of.items() if gold[d] == event]
         main = max(set(members), key=members.count)

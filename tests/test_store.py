@@ -155,6 +155,7 @@ def test_a_store_from_before_story_summaries_gets_them_filled(seeds, db):
         old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     old.execute("ALTER TABLE stories DROP COLUMN undated")
     old.execute("DROP TABLE copy_buckets")
+    old.execute("DROP TABLE story_events")
     old.execute("DROP TABLE article_names")
     old.execute("PRAGMA user_version=6")
     old.commit()

@@ -70,6 +70,11 @@ class Newsweave:
             raise NotFound("story", story_id)
         return story
 
+    def story_events(self, story_id: int) -> list[dict]:
+        """How the story came to be as it is: each split ("split": `story_id` left `other_id`) and merge
+        ("merged": `story_id` absorbed `other_id`) it took part in, with the reason and when."""
+        return self.store.story_events(story_id)
+
     def articles(self, story_id: int | None = None) -> list[Article]:
         if story_id is None:
             return self.store.articles()

@@ -74,7 +74,7 @@ class Placement:
         removed = [sid for sid in merged if sid > 0]  # stored stories absorbed by older ones
         self.store.save_assignments(titles, self.assignments, links, self.df.to_blobs(), retitled, removed,
                                     buckets=self.detector.new_buckets, names=name_rows(self.new_rows.values()),
-                                    unlinked=unlinked)
+                                    unlinked=unlinked, events=self._events(merged))
         stats = {"dedup": self.detector.stats.counts, "cluster": self.clusterer.stats.counts,
                  "place": {"placed": len(pending), "stories_read": len(self.loaded)}}
         return PlacementResult(len(pending), len(titles), len(links), len(self.loaded), stats)
@@ -166,6 +166,18 @@ class Placement:
         self.detector.contained_in_stories(self.pending, {aid: by_story.get(sid, [])
                                                           for aid, sid in self.assignments.items()}, articles)
         return by_story, articles
+
+    def _events(self, merged: dict[int, int]) -> list[tuple[str, int, int, str]]:
+        """The clusterer's splits and merges, each story named by where it ended in this pass."""
+        out = []
+        for kind, story, other, why in self.clusterer.events:
+            story = merged.get(story, story)
+            if kind == "split":
+                other = merged.get(other, other)
+                if story == other:  # the part that left was merged back
+                    continue
+            out.append((kind, story, other, why))
+        return out
 
     def _story_of(self) -> dict[str, int]:
         """article id -> story, of the stored stories read, in ingest order."""

@@ -144,6 +144,9 @@ class StoryClusterer:
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
         self.stats = StageStats("cluster")
+        # (what, story id, other story id, why) for every split and merge: "split" (the part that left, the
+        # story it left), "merged" (the story kept, the one absorbed); new stories have negative ids
+        self.events: list[tuple[str, int, int, str]] = []
 
     def similarity(self, a: tuple, b: tuple) -> np.ndarray:
         """a, b: (word vectors, anchor vectors); returns dense cosine mix."""
@@ -269,7 +272,7 @@ class StoryClusterer:
         out keeps the story."""
         out: dict[str, int] = {}
         o = self.options
-        for members in stories.values():
+        for sid, members in stories.items():
             if len(members) < 2 * o.split_min_part:
                 continue
             if len(members) > o.split_max_story:
@@ -277,12 +280,17 @@ class StoryClusterer:
                 continue
             days = [day_number(m[3]) for m in members]
             anchors = count_matrix([m[2] for m in members])
+            cuts: list[float] = []
             labels = split_story(count_matrix([m[1] for m in members]), anchors,
                                  self._apart(days, anchors, df), o.split_anchor_weight, o.split_max_cut,
-                                 o.split_min_part, neighbours=o.split_neighbours, near_copy=o.split_near_copy)
+                                 o.split_min_part, neighbours=o.split_neighbours, near_copy=o.split_near_copy, cuts=cuts)
             for label in range(1, int(labels.max()) + 1):
-                for r in np.flatnonzero(labels == label):
+                rows = np.flatnonzero(labels == label)
+                for r in rows:
                     out[members[r][0]] = next_temp
+                self.events.append(("split", next_temp, sid, f"{len(rows)} of {len(members)} reports (copies counted "
+                                    f"once) split off: normalized cut {cuts[label - 1]:.3f}, at most {o.split_max_cut} "
+                                    "parts two events"))
                 next_temp -= 1
                 self.stats.add("stories_split_off")
         return out
@@ -311,7 +319,7 @@ class StoryClusterer:
         root = merged.find
 
         parts = {sid: np.arange(bounds[k], bounds[k + 1]) for k, sid in enumerate(ids)}
-        for _, a, b in sorted(pairs, reverse=True):
+        for value, a, b in sorted(pairs, reverse=True):
             a, b = root(a), root(b)
             if a == b or not 2 * o.split_min_part <= len(parts[a]) + len(parts[b]) <= o.split_max_story:
                 continue
@@ -321,6 +329,8 @@ class StoryClusterer:
                 merged.union(keep, gone)
                 parts[keep] = np.concatenate([parts[keep], parts.pop(gone)])
                 self.stats.add("stories_merged")
+                self.events.append(("merged", keep, gone, f"mean similarity over their report pairs {value:.3f}, at "
+                                    f"least {o.story_threshold}, and no cut cheap enough to part them"))
         return {sid: root(sid) for sid in merged.parent if root(sid) != sid}
 
     def _merge_candidates(self, ids: list[int], changed: set[int],

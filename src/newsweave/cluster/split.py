@@ -72,11 +72,12 @@ def near_copy_groups(sim: np.ndarray, near: float) -> np.ndarray:
 
 def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray, anchor_weight: float,
                 max_cut: float, min_part: int, depth: int = 2, neighbours: int = 0,
-                near_copy: float = 0.0) -> np.ndarray:
+                near_copy: float = 0.0, cuts: list[float] | None = None) -> np.ndarray:
     """Part labels (0..k-1) for the members of one story, given their raw word and anchor counts and a
     boolean matrix of pairs whose dates are too far apart to share an event. Versions of one text (see
     near_copy_groups) are cut as one member, with their mean similarities: otherwise each member's nearest
-    neighbours would be versions of its own text, and the graph would fall apart by text, not by event."""
+    neighbours would be versions of its own text, and the graph would fall apart by text, not by event.
+    `cuts`, if given, receives the normalized cut that made each part from 1 on (the reason for it)."""
     labels = np.zeros(words.shape[0], dtype=int)
     stack = [(np.arange(words.shape[0]), depth)]
     next_label = 1
@@ -106,5 +107,7 @@ def split_story(words: sp.csr_matrix, anchors: sp.csr_matrix, apart: np.ndarray,
             mask = ~mask  # the smaller side moves to a new part
         labels[rows[mask]] = next_label
         next_label += 1
+        if cuts is not None:
+            cuts.append(value)
         stack += [(rows[~mask], left - 1), (rows[mask], left - 1)]
     return labels

@@ -119,7 +119,8 @@ MIGRATIONS: list[str] = [
     # 8: what placing new articles looks up instead of loading every stored one: the MinHash LSH buckets of
     # placed articles (near-copies), the people each names (stories a shared name may join across time),
     # and per story its members without a date (such a story is near every date); filled by
-    # upgrade.refresh_placement_index for placed articles of older stores
+    # upgrade.refresh_placement_index for placed articles of older stores. And each split and merge of
+    # stories with its reason (stories merged away keep their events, under their old id)
     """
     ALTER TABLE stories ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE copy_buckets (key INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (key, article_id))
@@ -129,5 +130,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX stories_dates ON stories(last_date, first_date);
     CREATE INDEX copy_links_original ON copy_links(original_id);
     DELETE FROM blobs WHERE name = 'placement_index';
+    CREATE TABLE story_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        other_id INTEGER,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE INDEX story_events_story ON story_events(story_id);
+    CREATE INDEX story_events_other ON story_events(other_id);
     """,
 ]

@@ -281,6 +281,7 @@ class Store:
         buckets: list[tuple[int, str]] = (),
         names: list[tuple[int, str]] = (),
         unlinked: list[str] = (),
+        events: list[tuple[str, int, int, str]] = (),
     ) -> dict[int, int]:
         """Write one clustering pass at once: new stories, article->story, copy links, shared arrays.
 
@@ -288,7 +289,9 @@ class Store:
         existing stories named again (they lost members to a split). `removed`: existing stories merged into
         others (every member of theirs is in `assignments`), deleted with their cached dossiers. `buckets`,
         `names`: (key, article id) rows of the placed articles' LSH buckets and the people they name.
-        `unlinked`: articles whose copy link goes (each became the original of its group).
+        `unlinked`: articles whose copy link goes (each became the original of its group). `events`: (kind,
+        story id, other story id, reason) of each split and merge, temporary ids among them (a new story
+        merged away in the same pass never had an id: its events name none).
         """
         real: dict[int, int] = {}
         with self.transaction() as db:
@@ -307,6 +310,9 @@ class Store:
                     (link.article_id, link.original_id, link.method, json.dumps(link.evidence, sort_keys=True)),
                 )
             db.executemany("DELETE FROM copy_links WHERE article_id=?", [(aid,) for aid in unlinked])
+            db.executemany("INSERT INTO story_events (kind, story_id, other_id, reason) VALUES (?,?,?,?)",
+                           [(kind, real.get(a, a), real.get(b, b) if b > 0 or b in real else None, why)
+                            for kind, a, b, why in events])
             for sid in removed or ():
                 db.execute("DELETE FROM dossiers WHERE story_id=?", (sid,))
                 db.execute("DELETE FROM stories WHERE id=?", (sid,))
@@ -346,6 +352,12 @@ class Store:
                        f"changes=changes+{int(count)}, updated_at=datetime('now') WHERE id=?",
                        (len(ids), count_independent(ids, self.copy_links_for(ids)), dates[0] if dates else None,
                         dates[-1] if dates else None, len(ids) - len(dates), sid))
+
+    def story_events(self, story_id: int) -> list[dict]:
+        """The splits and merges a story took part in, oldest first, each with its reason."""
+        return [{"kind": r[0], "story_id": r[1], "other_id": r[2], "reason": r[3], "at": r[4]} for r in self.db.execute(
+            "SELECT kind, story_id, other_id, reason, at FROM story_events WHERE story_id=? OR other_id=? ORDER BY id",
+            (story_id, story_id))]
 
     def set_story_title(self, story_id: int, title: str | None) -> None:
         self.db.execute("UPDATE stories SET title=? WHERE id=?", (title, story_id))

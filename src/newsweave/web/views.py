@@ -61,7 +61,8 @@ def story_view(nw: Newsweave, story_id: int, build: bool = True) -> dict | None:
             "hidden_facts": len(dossier["facts"]) - len(shown), "coverage_facts": columns,
             "coverage_rows": [(outlet, [f["id"] in set(c["reports"]) for f in columns])
                               for outlet, c in dossier["coverage"].items()],
-            "lineage_svg": lineage(members), "timeline_svg": timeline_chart(dossier["timeline"])}
+            "lineage_svg": lineage(members), "timeline_svg": timeline_chart(dossier["timeline"]),
+            "events": nw.story_events(story_id)}
 
 
 def lineage(members: list[dict]) -> dict:
