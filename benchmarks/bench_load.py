@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_ingest import write_pages  # noqa: E402
+from bench_web import served  # noqa: E402
 
 from newsweave import Newsweave  # noqa: E402
 from newsweave.web import create_app  # noqa: E402
@@ -81,21 +81,16 @@ def main() -> None:
             dossiers_s = time.perf_counter() - start
             story_ids = [s.id for s in nw.stories()]
             article_ids = [a.id for a in nw.store.articles(raw=False)]
-        app = create_app(db)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=8772, log_level="warning"))
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.05)
         results: list = []
-        threads = [threading.Thread(target=client, args=("http://127.0.0.1:8772", story_ids, article_ids,
-                                                          args.requests, i, results)) for i in range(args.clients)]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
-        server.should_exit = True
+        with served(create_app(db), 8772) as url:  # the builder thread builds what is missing, as `serve` does
+            threads = [threading.Thread(target=client, args=(url, story_ids, article_ids, args.requests, i, results))
+                       for i in range(args.clients)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            wall = time.perf_counter() - start
     by_kind: dict[str, list[float]] = {}
     for kind, ms, _ in results:
         by_kind.setdefault(kind, []).append(ms)
