@@ -199,3 +199,35 @@ def test_one_voice_giving_two_figures_is_not_a_disagreement(fx):
 def test_no_false_conflict(fx, texts):
     d = dossier_of(fx, texts)
     assert not any(f["status"] == "conflict" for f in d["facts"]), [f["statement"] for f in d["facts"]]
+
+
+def test_summary_sentences_carry_no_dateline_or_heading(seeds, db):
+    """The seed articles open "Pyongyang, North Korea – December 14, 2025 : ..." and run a subheading into
+    a sentence; the summary quotes the sentences alone, and each one's evidence is exactly its text."""
+    from newsweave.align.summary import dateline
+
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        [story] = nw.stories()
+        summary = nw.dossier(story.id)["summary"]
+        texts = {a.id: a.text for a in nw.articles(story.id)}
+    assert len(summary) >= 3
+    for sentence in summary:
+        assert not dateline(sentence["text"]) and "\n" not in sentence["text"]
+        assert next(c for c in sentence["text"] if c.isalpha()).isupper()
+        e = sentence["evidence"][0]
+        assert texts[e["article_id"]][e["start"]:e["end"]].strip() == sentence["text"]
+    assert any("nine" in s["text"] for s in summary)  # the dead are in it
+
+
+@pytest.mark.parametrize("opening, line", [
+    ("Pyongyang, North Korea – December 14, 2025 : North Korea said.", "Pyongyang, North Korea – December 14, 2025 : "),
+    ("SEOUL (Reuters) - The army said.", "SEOUL (Reuters) - "),
+    ("NEW YORK — The mayor said.", "NEW YORK — "),
+    ("Kim Jong-un – the leader – said it.", ""),
+    ("US officials – speaking anonymously – said it.", ""),
+])
+def test_datelines_are_told_from_names_before_a_dash(opening, line):
+    from newsweave.align.summary import dateline
+
+    assert dateline(opening) == line
