@@ -231,3 +231,26 @@ def test_datelines_are_told_from_names_before_a_dash(opening, line):
     from newsweave.align.summary import dateline
 
     assert dateline(opening) == line
+
+
+def test_summary_leaves_out_headlines_dates_and_staff_lines_of_crawled_wire_copy(tmp_path):
+    """FA-KES texts are crawls: a headline and its date run into the first sentence, and wire copy ends with
+    "Additional reporting by ...; Editing by ...". The summary holds the report's sentences only."""
+    from importlib import resources
+
+    from newsweave.align.summary import LEADING_DATE, STAFF_LINE
+
+    sample = resources.files("newsweave").joinpath("data/sample/fakes.jsonl")
+    with Newsweave(tmp_path / "f.db") as nw:
+        nw.ingest([str(sample)])
+        stories = sorted(nw.stories(), key=lambda s: -len(s.article_ids))[:6]
+        titles = [a.title.lower() for s in stories for a in nw.articles(s.id) if a.title]
+        texts = {a.id: a.text for a in nw.articles()}
+        summaries = [nw.dossier(s.id)["summary"] for s in stories]
+    sentences = [s for summary in summaries for s in summary]
+    assert len(sentences) >= 20
+    for s in sentences:
+        assert not LEADING_DATE.match(s["text"]) and not STAFF_LINE.search(s["text"]), s["text"]
+        assert not any(s["text"].lower().startswith(t) for t in titles if len(t.split()) >= 5), s["text"]
+        e = s["evidence"][0]
+        assert texts[e["article_id"]][e["start"]:e["end"]].strip() == s["text"]

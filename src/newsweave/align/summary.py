@@ -21,6 +21,14 @@ DATELINE = re.compile(rf"^(?:[A-Z]{{2,}}(?:[ .'’-]+[A-Z]{{2,}})*|{_PLACE},\s*{
                       rf"(?:\([^()]{{1,40}}\)\s*)?[—–-]{{1,2}}\s+")
 # a date heading the text after the place ("December 14, 2025 :", "14 December 2025 -")
 DATE_HEAD = re.compile(r"^(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4})\s*[:—–-]\s+")
+# a date opening a block of crawled text, after the wire's name if any ("Wednesday 21 August 2013 ...",
+# "Mon Jul 18 2016 ...", "AFP Tuesday 5 Jul 2016 ...", "18-07-2016 ..."), a new sentence after it: a date
+# that is the sentence's subject ("May 5 2016 was ...") stays
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+LEADING_DATE = re.compile(rf"^(?:[A-Z]{{2,6}}\s+)?(?:[A-Z][a-z]{{2,8}},?\s+)?(?:(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+"
+                          rf"\d{{1,2}}),?\s+\d{{4}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}})\b[\s:,—–-]*(?=[A-Z0-9“\"])")
+# the staff and standards lines of wire copy: who reported, wrote and edited it
+STAFF_LINE = re.compile(r"\b(?:reporting|editing|writing) by\b|\bOur Standards\b", re.I)
 SUPPORT = 0.3  # cosine at which another source's sentence counts as saying the same
 REDUNDANT = 0.45  # cosine at which a candidate repeats a sentence already chosen
 MIN_WORDS, MAX_WORDS = 8, 60
@@ -29,6 +37,7 @@ SENTENCE_END = (".", "!", "?", "”", '"', "’", ":")
 
 def summarise(sources: dict[str, Source], facts: list[ArticleFacts], most: int = 5, least: int = 3) -> list[dict]:
     rows = []  # (article id, start, end, text, position)
+    titles = [_words(src.article.title) for src in sources.values() if src.article.title]
     for f in facts:
         text = sources[f.article_id].article.text
         for pos, (s, e) in enumerate(f.sentences):
@@ -41,6 +50,11 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], most: int =
             if pos == 0:  # the story's words, without the dateline the article opens with
                 line = dateline(sentence)
                 sentence, s = sentence[len(line):], s + len(line)
+            # a headline with its date, run into the text by the crawl: the sentence after it, if any
+            head_len = _heading(sentence, titles)
+            sentence, s = sentence[head_len:], s + head_len
+            if STAFF_LINE.search(sentence):
+                continue
             if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS and sentence.endswith(SENTENCE_END[:-1]):
                 rows.append((f.article_id, s, e, sentence, pos))
     if not rows:
@@ -75,3 +89,30 @@ def dateline(sentence: str) -> str:
         head = ""
     date = DATE_HEAD.match(sentence[len(head):])
     return head + (date.group(0) if date else "")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _heading(sentence: str, titles: list[list[str]]) -> int:
+    """How many characters of `sentence` are headlines and dates heading it, in any order."""
+    at = 0
+    while True:
+        date = LEADING_DATE.match(sentence[at:])
+        step = (date.end() if date else 0) + _title_prefix(sentence[at + (date.end() if date else 0):], titles)
+        if not step:
+            return at
+        at += step
+
+
+def _title_prefix(sentence: str, titles: list[list[str]]) -> int:
+    """How many characters of `sentence` are one of the story's headlines, word for word, followed by a new
+    sentence (0 if none)."""
+    for title in sorted(titles, key=len, reverse=True):
+        if len(title) >= 5:  # a headline, not a sentence's opening words that happen to be a short title
+            m = re.match(r"\W*" + r"\W+".join(map(re.escape, title)) + r"\b\W*", sentence, re.I)
+            rest = sentence[m.end():] if m else ""
+            if m and (not rest or rest[0].isupper() or rest[0].isdigit() or rest[0] in "“\"'‘"):
+                return m.end()
+    return 0
