@@ -220,6 +220,19 @@ def test_summary_sentences_carry_no_dateline_or_heading(seeds, db):
     assert any("nine" in s["text"] for s in summary)  # the dead are in it
 
 
+def test_summary_leads_with_the_key_figures_and_reads_a_disagreement_from_both_sides(seeds, db):
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        [story] = nw.stories()
+        d = nw.dossier(story.id)
+    casualties = next(f for f in d["facts"] if f.get("key") and f["status"] == "conflict")
+    lead = d["summary"][:2]
+    assert all(casualties["id"] in s["facts"] for s in lead)
+    assert {"3,000" in lead[0]["text"] + lead[1]["text"], "6,000" in lead[0]["text"] + lead[1]["text"]} == {True}
+    told = [s for s in d["summary"] if casualties["id"] in s["facts"]]
+    assert len(told) == 2  # each figure once: the toll is not told again
+
+
 @pytest.mark.parametrize("opening, line", [
     ("Pyongyang, North Korea – December 14, 2025 : North Korea said.", "Pyongyang, North Korea – December 14, 2025 : "),
     ("SEOUL (Reuters) - The army said.", "SEOUL (Reuters) - "),

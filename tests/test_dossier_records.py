@@ -17,7 +17,7 @@ KEYS = {
     "quote telling": {"article_id", "text", "speaker", "speaker_as_written", "cue", "channel", "direct", "evidence",
                       "verbatim"},
     "timeline entry": {"date", "granularity", "event", "text", "article_ids", "sources", "relative", "evidence"},
-    "summary sentence": {"text", "article_ids", "sources", "evidence"},
+    "summary sentence": {"text", "article_ids", "sources", "evidence", "facts"},
     "coverage": {"reports", "omits"},
 }
 

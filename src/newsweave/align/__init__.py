@@ -27,7 +27,7 @@ def build_dossier(sources: dict[str, Source], facts: list[ArticleFacts]) -> dict
     all_facts.sort(key=lambda f: (STATUS_ORDER[f["status"]], not f.get("key"), -len(f["sources"]), f["kind"]))
     for n, fact in enumerate(all_facts, 1):
         fact["id"] = f"f{n}"
-    return {"facts": all_facts, "quotes": quotes, "timeline": timeline, "summary": summarise(sources, facts),
+    return {"facts": all_facts, "quotes": quotes, "timeline": timeline, "summary": summarise(sources, facts, all_facts),
             "coverage": coverage(sources, all_facts)}
 
 

@@ -178,18 +178,21 @@ class TimelineEntry:
 
 @dataclass
 class SummarySentence:
+    """A sentence of the summary, the articles that say it, and the key figures (fact ids) it gives."""
+
     text: str
     article_ids: list[str]
     sources: list[str]
     evidence: list[Evidence]
+    facts: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"text": self.text, "article_ids": self.article_ids, "sources": self.sources,
-                "evidence": [e.to_dict() for e in self.evidence]}
+                "evidence": [e.to_dict() for e in self.evidence], "facts": self.facts}
 
     @classmethod
     def from_dict(cls, d: dict) -> SummarySentence:
-        return cls(d["text"], d["article_ids"], d["sources"], _evidence(d["evidence"]))
+        return cls(d["text"], d["article_ids"], d["sources"], _evidence(d["evidence"]), d.get("facts", []))
 
 
 @dataclass

@@ -32,10 +32,17 @@ STAFF_LINE = re.compile(r"\b(?:reporting|editing|writing) by\b|\bOur Standards\b
 SUPPORT = 0.3  # cosine at which another source's sentence counts as saying the same
 REDUNDANT = 0.45  # cosine at which a candidate repeats a sentence already chosen
 MIN_WORDS, MAX_WORDS = 8, 60
+LEADING_FIGURES = 2  # key figures whose sentences lead the summary
 SENTENCE_END = (".", "!", "?", "”", '"', "’", ":")
 
 
-def summarise(sources: dict[str, Source], facts: list[ArticleFacts], most: int = 5, least: int = 3) -> list[dict]:
+def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: list[dict] = (), most: int = 5,
+              least: int = 3) -> list[dict]:
+    """Up to `most` sentences: first those giving the story's key figures (each figure the sources give, so a
+    disagreement is read from both sides), then those most independent sources say, none repeating another.
+    `aligned`: the story's facts, aligned (key figures first). Each sentence lists the facts it gives."""
+    # the key figures two or more sources give (a lone source's figure does not lead), the first two
+    key_facts = [f for f in aligned if f.get("key") and f["status"] != "single"][:LEADING_FIGURES]
     rows = []  # (article id, start, end, text, position)
     titles = [_words(src.article.title) for src in sources.values() if src.article.title]
     for f in facts:
@@ -63,20 +70,40 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], most: int =
     sim = (x @ x.T).toarray()
     roots = np.array([sources[r[0]].root for r in rows])
     support = [sorted(set(roots[sim[i] >= SUPPORT])) for i in range(len(rows))]
+    states = [_key_figures_in(r, key_facts) for r in rows]  # {(fact id, variant)} each sentence gives
     # more independent sources first, then earlier in its article (news puts the main facts first)
     order = sorted(range(len(rows)), key=lambda i: (-len(support[i]), rows[i][4], rows[i][0]))
     chosen: list[int] = []
+    # the key figures lead: for each, the best sentence giving each of its figures (two at most: where the
+    # sources disagree, both sides are read)
+    for fact in key_facts:
+        for variant in range(min(2, len(fact["variants"]))):
+            best = next((i for i in order if (fact["id"], variant) in states[i] and i not in chosen), None)
+            if best is not None and len(chosen) < most and all(sim[best, j] < REDUNDANT for j in chosen):
+                chosen.append(best)
+    given = {state for j in chosen for state in states[j]}
     for i in order:
         if len(chosen) >= most or (len(chosen) >= least and len(support[i]) < 2):
             break
-        if all(sim[i, j] < REDUNDANT for j in chosen):
-            chosen.append(i)
+        # a sentence repeating a sentence chosen, or only figures already given (the toll told again), adds nothing
+        if i in chosen or any(sim[i, j] >= REDUNDANT for j in chosen) or (states[i] and states[i] <= given):
+            continue
+        chosen.append(i)
+        given |= states[i]
     out = []
     for i in chosen:
         backers = sorted({rows[j][0] for j in np.flatnonzero(sim[i] >= SUPPORT)})
         out.append({"text": rows[i][3], "article_ids": backers, "sources": support[i],
-                    "evidence": [evidence(rows[i][0], rows[i][1], rows[i][2])]})
+                    "evidence": [evidence(rows[i][0], rows[i][1], rows[i][2])],
+                    "facts": sorted({fact_id for fact_id, _ in states[i]})})
     return out
+
+
+def _key_figures_in(row: tuple, key_facts: list[dict]) -> set[tuple[str, int]]:
+    """(fact id, variant number) of the key figures whose evidence lies in this sentence."""
+    aid, start, end = row[0], row[1], row[2]
+    return {(fact["id"], k) for fact in key_facts for k, variant in enumerate(fact["variants"])
+            for e in variant["evidence"] if e["article_id"] == aid and start <= e["start"] and e["end"] <= end}
 
 
 def dateline(sentence: str) -> str:

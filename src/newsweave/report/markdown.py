@@ -31,7 +31,13 @@ def story_markdown(nw: Newsweave, story_id: int) -> str:
     label = {a.id: _label(a) for a in articles}
     cite = lambda ids: ", ".join(sorted({label.get(i, i) for i in ids}))  # noqa: E731
     out += ["", "## Summary", ""]
-    out += [f"- {s.text} [{cite(s.article_ids)}]" for s in dossier.summary] or ["(no sentence to summarise)"]
+    status = {f.id: f.status for f in dossier.facts}
+
+    def differ(ids: list[str]) -> str:  # the figures of the sentence that the sources give differently
+        return "".join(f" (sources differ: {status[i]} {i})" for i in ids if status.get(i) in ("conflict", "range"))
+
+    out += [f"- {s.text} [{cite(s.article_ids)}]{differ(s.facts)}" for s in dossier.summary] or \
+        ["(no sentence to summarise)"]
     out += ["", "## Facts", "", "| id | status | kind | statement | sources | rule |", "|---|---|---|---|---|---|"]
     for f in dossier.facts:
         out.append(f"| {f.id} | **{f.status.upper()}** | {f.kind} | {_cell(f.statement)} | "

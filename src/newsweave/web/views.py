@@ -62,7 +62,8 @@ def story_view(nw: Newsweave, story_id: int, build: bool = True) -> dict | None:
             "coverage_rows": [(outlet, [f["id"] in set(c["reports"]) for f in columns])
                               for outlet, c in dossier["coverage"].items()],
             "lineage_svg": lineage(members), "timeline_svg": timeline_chart(dossier["timeline"]),
-            "events": nw.story_events(story_id)}
+            "events": nw.story_events(story_id),
+            "fact_status": {f["id"]: f["status"] for f in dossier["facts"]}}
 
 
 def lineage(members: list[dict]) -> dict:
