@@ -203,3 +203,31 @@ def test_the_line_classifier_is_loaded_only_with_the_features_it_was_trained_on(
     swapped = dict(spec, features={"first": list(reversed(first_features())), "second": list(second_features())})
     with pytest.raises(ValueError, match="retrain"):
         LineClassifier(swapped, None)
+
+
+@pytest.mark.parametrize("lines, holder", [
+    (["DNYUZ © 2026", "No Result", "DNYUZ © 2026"], "DNYUZ"),
+    (["© 2024 Example Media. All rights reserved."], "Example Media"),
+    (["Copyright (c) 2015-2020 Acme News, Inc."], "Acme News"),
+    (["© Getty Images"], None),  # no year: a photo credit, not the site's footer
+    (["© 2019 All rights reserved"], None),
+    (["© 2021 Alle Rechte vorbehalten"], None),
+    (["The photographer holds the copyright to the image and sold it to several outlets last week, © 2020."], None),
+])
+def test_a_page_footer_names_its_site(lines, holder):
+    from newsweave.clean.meta import copyright_holder
+
+    assert copyright_holder(lines) == holder
+
+
+def test_the_aggregator_that_reposted_a_story_is_named(seeds, tmp_path):
+    """The seed page wrapped in an aggregator's chrome is shown under the aggregator's name (from its
+    footer), not its file name; the article itself credits the original."""
+    from newsweave import Newsweave
+    from newsweave.dossier import outlet_label
+
+    with Newsweave(tmp_path / "s.db") as nw:
+        nw.ingest([seeds])
+        wrapped = [a for a in nw.articles() if a.credited_origin and a.outlet]
+    assert len(wrapped) == 1 and outlet_label(wrapped[0]) == wrapped[0].outlet
+    assert wrapped[0].outlet.lower() not in wrapped[0].credited_origin.lower()

@@ -65,6 +65,33 @@ def wire_credit(first_line: str) -> str | None:
     return m["origin"].strip() if m else None
 
 
+# the site's own name in its footer: "DNYUZ © 2026", "© 2024 Example Media. All rights reserved.",
+# "Copyright 2023 The Daily Courier"
+_HOLDER = r"(?P<name>[A-Z][\w&'’ .-]{0,40}?[\w)])"
+COPYRIGHT = [re.compile(rf"^{_HOLDER}\s*(?:©|\(c\)|Copyright)\s*(?:19|20)\d\d\b", re.I),
+             re.compile(rf"^(?:(?:©|\(c\)|Copyright)\s*)+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*{_HOLDER}"
+                        r"\s*(?:[.,|]|All rights reserved|$)", re.I)]
+# a year is required: a name after © without one is mostly a photo credit ("© Getty Images")
+NOT_A_HOLDER = re.compile(r"^(?:all rights reserved|alle rechte|tous droits|todos los derechos|creative commons|"
+                          r"the authors?|www|by|since|copyright)\b", re.I)
+
+
+def copyright_holder(lines: list[str]) -> str | None:
+    """The name a page's copyright lines give (the most frequent, on short lines only), or None."""
+    found: dict[str, int] = {}
+    for line in lines:
+        text = line.strip()
+        if not text or len(text.split()) > 12:
+            continue
+        for pattern in COPYRIGHT:
+            m = pattern.match(text)
+            if m and not NOT_A_HOLDER.match(m["name"].strip()) and not m["name"].strip().isdigit():
+                name = m["name"].strip(" .,-")
+                found[name] = found.get(name, 0) + 1
+                break
+    return max(found, key=lambda n: (found[n], -len(n))) if found else None
+
+
 def byline(line: str) -> str | None:
     m = BYLINE.match(line.strip())
     return m["name"].strip() if m else None

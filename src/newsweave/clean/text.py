@@ -137,4 +137,5 @@ class TextCleaner:
                 result.credited_origin, result.credit_line = origin, kept[0].text[: kept[0].text.find(")") + 1]
         result.text = "\n".join(ln.text for ln in kept)
         result.kept = [(ln.start, ln.end) for ln in kept]
+        result.site = meta.copyright_holder([ln.text for ln in lines])  # the page's footer names its site
         return result
