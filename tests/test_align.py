@@ -269,3 +269,23 @@ def test_summary_leaves_out_headlines_dates_and_staff_lines_of_crawled_wire_copy
         assert not any(s["text"].lower().startswith(t) for t in titles if len(t.split()) >= 5), s["text"]
         e = s["evidence"][0]
         assert texts[e["article_id"]][e["start"]:e["end"]].strip() == s["text"]
+
+
+def test_timeline_says_what_happened_and_keeps_old_dates_apart(seeds, db):
+    """Events are labelled in the sources' words ("ceremony held", not "hold"); a date over a year before
+    the first report (an outlet's founding, an old treaty) is background, left off the chart."""
+    from newsweave.web.views import timeline_chart
+
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        [story] = nw.stories()
+        timeline = nw.dossier(story.id)["timeline"]
+    ceremony = next(t for t in timeline if t["date"] == "2025-12-12" and len(t["sources"]) >= 3)
+    assert "ceremony" in ceremony["label"] and "held" in ceremony["label"]
+    assert all(t["label"] for t in timeline)
+    old = [t for t in timeline if t["background"]]
+    assert old and all(t["date"] < "2024-12-13" for t in old)
+    assert not any(t["background"] for t in timeline if t["date"] >= "2025-01")
+    chart = timeline_chart(timeline)
+    assert {p["date"] for p in chart["points"]} == {t["date"] for t in timeline if not t["background"]}
+    assert chart["ticks"][0]["date"].startswith(chart["points"][0]["date"][:4]) and len(chart["ticks"]) >= 2

@@ -16,7 +16,8 @@ KEYS = {
               "statement_sources", "evidence", "variants"},
     "quote telling": {"article_id", "text", "speaker", "speaker_as_written", "cue", "channel", "direct", "evidence",
                       "verbatim"},
-    "timeline entry": {"date", "granularity", "event", "text", "article_ids", "sources", "relative", "evidence"},
+    "timeline entry": {"date", "granularity", "event", "label", "background", "text", "article_ids", "sources",
+                       "relative", "evidence"},
     "summary sentence": {"text", "article_ids", "sources", "evidence", "facts"},
     "coverage": {"reports", "omits"},
 }

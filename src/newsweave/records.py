@@ -159,6 +159,7 @@ class DateMention:
     sentence: tuple[int, int]  # the sentence it dates
     event: str | None  # the word naming what happened (the sentence's main verb or event noun)
     context: list[str]
+    label: str | None = None  # what happened, in the text's words: "ceremony held", "KCNA reported"
 
 
 @dataclass

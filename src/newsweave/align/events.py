@@ -2,6 +2,8 @@
 several sources name."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from newsweave.align.groups import components, context_similarity
 from newsweave.align.quantities import MIN_CONTEXT
 from newsweave.align.records import evidence
@@ -9,6 +11,7 @@ from newsweave.align.source import Source, clip
 from newsweave.facts import same_name
 from newsweave.records import ArticleFacts
 
+BACKGROUND_DAYS = 365  # a date over a year before the story's first report is background (a founding, an old war)
 ENTITY_FACT_LABELS = {"ORG", "FAC", "EVENT"}  # the organisations, units and events a story is about
 
 
@@ -21,6 +24,9 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
         (_, a), (_, b) = items[i], items[j]
         return a.date == b.date and (a.event == b.event or sim[i, j] >= MIN_CONTEXT)
 
+    published = sorted(s.article.published for s in sources.values() if s.article.published)
+    # dates well before the story's first report are background (an outlet's founding, an earlier war)
+    earliest = (date.fromisoformat(published[0]) - timedelta(days=BACKGROUND_DAYS)).isoformat() if published else ""
     timeline, out = [], []
     for group in components(len(items), linked):
         members = [items[i] for i in group]
@@ -28,7 +34,10 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
         aid, first = min(members, key=lambda m: (m[1].sentence[1] - m[1].sentence[0]))
         sentence = texts[aid][first.sentence[0]: first.sentence[1]].strip()
         spans = [evidence(a, d.start, d.end) for a, d in members]
+        labels = [d.label for _, d in members if d.label]
         timeline.append({"date": first.date, "granularity": first.granularity, "event": first.event,
+                         "label": max(set(labels), key=labels.count) if labels else first.event,
+                         "background": _last_day(first.date) < earliest,
                          "text": clip(sentence, 240), "article_ids": sorted({a for a, _ in members}),
                          "sources": roots, "relative": any(d.relative for _, d in members), "evidence": spans})
         status = "agreed" if len(roots) > 1 else "single"
@@ -40,6 +49,17 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
                                   "evidence": [evidence(a, d.start, d.end)]} for a, d in members]})
     timeline.sort(key=lambda t: (t["date"], -len(t["sources"])))
     return timeline, out
+
+
+def _last_day(value: str) -> str:
+    """The last day a date of any granularity can mean: "1978" -> "1978-12-31", "2025-08" -> "2025-08-31"."""
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:7])
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return (following - timedelta(days=1)).isoformat()
+    return value
 
 
 def entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:

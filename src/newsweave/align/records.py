@@ -158,22 +158,24 @@ class TimelineEntry:
 
     date: str
     granularity: str
-    event: str | None
+    event: str | None  # the lemma of what happened ("hold")
     text: str
     article_ids: list[str]
     sources: list[str]
     relative: bool
     evidence: list[Evidence]
+    label: str | None = None  # what happened, in the sources' words ("ceremony held")
+    background: bool = False  # well before the story's first report: context, not the story's own days
 
     def to_dict(self) -> dict:
-        return {"date": self.date, "granularity": self.granularity, "event": self.event, "text": self.text,
-                "article_ids": self.article_ids, "sources": self.sources, "relative": self.relative,
-                "evidence": [e.to_dict() for e in self.evidence]}
+        return {"date": self.date, "granularity": self.granularity, "event": self.event, "label": self.label,
+                "background": self.background, "text": self.text, "article_ids": self.article_ids,
+                "sources": self.sources, "relative": self.relative, "evidence": [e.to_dict() for e in self.evidence]}
 
     @classmethod
     def from_dict(cls, d: dict) -> TimelineEntry:
         return cls(d["date"], d["granularity"], d["event"], d["text"], d["article_ids"], d["sources"],
-                   d["relative"], _evidence(d["evidence"]))
+                   d["relative"], _evidence(d["evidence"]), d.get("label"), d.get("background", False))
 
 
 @dataclass

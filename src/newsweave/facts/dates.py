@@ -123,8 +123,9 @@ def _month_day(month: int, day: int, year: int | None, base: date | None) -> tup
     return (found.isoformat(), "day", relative) if found else None
 
 
-def _event_word(span) -> str | None:
-    """The verb or noun the date attaches to: "held on Friday" -> hold, "Saturday's dispatch" -> dispatch."""
+def _event_token(span):
+    """The verb or noun the date attaches to ("held on Friday": held; "Saturday's dispatch": dispatch), else
+    the sentence's root."""
     tok = span.root
     for _ in range(4):
         if tok.head is tok:
@@ -132,8 +133,37 @@ def _event_word(span) -> str | None:
         tok = tok.head
         if tok.i < span.start or tok.i >= span.end:
             if tok.pos_ in ("VERB", "NOUN") and tok.is_alpha:
-                return tok.lemma_.lower()
-    return span.root.sent.root.lemma_.lower() if span.root.sent.root.is_alpha else None
+                return tok
+    root = span.root.sent.root
+    return root if root.is_alpha else None
+
+
+def _event_word(span) -> str | None:
+    """The lemma of what happened: "held on Friday" -> hold (dates of one event are grouped by it)."""
+    tok = _event_token(span)
+    return tok.lemma_.lower() if tok is not None else None
+
+
+def _phrase(tok) -> str:
+    """A noun with the compound words before it ("Kim Jong-un", "welcome ceremony")."""
+    words = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i] + [tok]
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+
+
+def _event_label(span) -> str | None:
+    """What happened, in the text's words: who did what to what ("Kim welcomed soldiers", "ceremony held",
+    "KCNA reported"); a noun alone for an event noun ("Saturday's dispatch": dispatch)."""
+    tok = _event_token(span)
+    if tok is None:
+        return None
+    if tok.pos_ != "VERB":
+        return _phrase(tok)
+    subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
+    if subject is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
+        subject = tok.head  # "the ceremony, held on Friday"
+    obj = next((c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ != "PRON"), None)
+    parts = sorted([(t.i, _phrase(t)) for t in (subject, obj) if t is not None] + [(tok.i, tok.text)])
+    return " ".join(text for _, text in parts)
 
 
 def extract_dates(doc, base: date | None) -> list[DateMention]:
@@ -156,7 +186,8 @@ def extract_dates(doc, base: date | None) -> list[DateMention]:
                           and t.is_alpha and (t.i < span.start or t.i >= span.end)})
         out.append(DateMention(start=span.start_char, end=span.end_char, text=span.text, date=resolved[0],
                                granularity=resolved[1], relative=resolved[2],
-                               sentence=(sent.start_char, sent.end_char), event=_event_word(span), context=context))
+                               sentence=(sent.start_char, sent.end_char), event=_event_word(span), context=context,
+                               label=_event_label(span)))
     return out
 
 

@@ -48,7 +48,8 @@ def story_markdown(nw: Newsweave, story_id: int) -> str:
         via = f", via {q.channel}" if q.channel else ""
         out.append(f"- **{_cell(q.speaker or 'unattributed')}**{via}: {said} [{cite(q.article_ids)}]")
     out += ["", "## Timeline", ""]
-    out += [f"- **{t.date}** ({t.event or 'event'}): {t.text} [{cite(t.article_ids)}]" for t in dossier.timeline]
+    out += [f"- **{t.date}** ({t.label or t.event or 'event'}{', background' if t.background else ''}): {t.text} "
+            f"[{cite(t.article_ids)}]" for t in dossier.timeline]
     out += ["", "## Coverage", "", "| outlet | reports | omits |", "|---|---|---|"]
     for outlet, c in dossier.coverage.items():
         out.append(f"| {_cell(outlet)} | {len(c.reports)}: {' '.join(c.reports)} | {len(c.omits)} |")

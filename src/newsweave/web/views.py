@@ -89,19 +89,27 @@ def lineage(members: list[dict]) -> dict:
 
 
 def timeline_chart(timeline: list[dict]) -> dict:
-    """Dated events on a time axis: x from the date, one row per event."""
+    """The story's own dated events on a time axis (background dates, long before, are listed apart): x from
+    the date, one row per event, and ticks naming the dates along the axis."""
     def ordinal(value: str) -> int:
         parts = (value + "-01-01").split("-")[:3]
         return date(int(parts[0]), int(parts[1]), int(parts[2])).toordinal()
 
-    if not timeline:
-        return {"points": [], "height": 0}
-    days = [ordinal(t["date"]) for t in timeline]
+    own = [t for t in timeline if not t.get("background")]
+    if not own:
+        return {"points": [], "ticks": [], "height": 0}
+    days = [ordinal(t["date"]) for t in own]
     lo, hi = min(days), max(days)
     width = 560
-    points = [{"x": 20 + (d - lo) / max(hi - lo, 1) * width, "y": 20 + i * 22, "date": t["date"],
-               "label": t["event"] or "event", "sources": len(t["sources"])} for i, (d, t) in enumerate(zip(days, timeline))]
-    return {"points": points, "height": 40 + len(points) * 22, "start": timeline[0]["date"], "end": timeline[-1]["date"]}
+
+    def x(day: int) -> float:
+        return 20 + (day - lo) / max(hi - lo, 1) * width
+
+    points = [{"x": x(d), "y": 40 + i * 22, "date": t["date"], "label": t.get("label") or t["event"] or "event",
+               "sources": len(t["sources"])} for i, (d, t) in enumerate(zip(days, own))]
+    ticks = sorted({lo, hi, (lo + hi) // 2}) if hi > lo else [lo]
+    return {"points": points, "height": 60 + len(points) * 22, "start": own[0]["date"], "end": own[-1]["date"],
+            "ticks": [{"x": x(d), "date": date.fromordinal(d).isoformat()} for d in ticks]}
 
 
 def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | None:
