@@ -26,7 +26,7 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
 
     published = sorted(s.article.published for s in sources.values() if s.article.published)
     # dates well before the story's first report are background (an outlet's founding, an earlier war)
-    earliest = (date.fromisoformat(published[0]) - timedelta(days=BACKGROUND_DAYS)).isoformat() if published else ""
+    earliest = _days_before(published[0], BACKGROUND_DAYS) if published else ""
     timeline, out = [], []
     for group in components(len(items), linked):
         members = [items[i] for i in group]
@@ -57,9 +57,18 @@ def _last_day(value: str) -> str:
         return f"{value}-12-31"
     if len(value) == 7:
         year, month = int(value[:4]), int(value[5:7])
-        following = date(year + (month == 12), month % 12 + 1, 1)
-        return (following - timedelta(days=1)).isoformat()
+        if month == 12:
+            return f"{value}-31"
+        return (date(year, month + 1, 1) - timedelta(days=1)).isoformat()
     return value
+
+
+def _days_before(day: str, days: int) -> str:
+    """The ISO date `days` before `day` ("" when that is before the calendar's first day)."""
+    try:
+        return (date.fromisoformat(day[:10]) - timedelta(days=days)).isoformat()
+    except (OverflowError, ValueError):
+        return ""
 
 
 def entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[dict]:
