@@ -289,3 +289,28 @@ def test_timeline_says_what_happened_and_keeps_old_dates_apart(seeds, db):
     chart = timeline_chart(timeline)
     assert {p["date"] for p in chart["points"]} == {t["date"] for t in timeline if not t["background"]}
     assert chart["ticks"][0]["date"].startswith(chart["points"][0]["date"][:4]) and len(chart["ticks"]) >= 2
+
+
+@pytest.mark.parametrize("short, name, same", [
+    ("KCNA", "Korean Central News Agency", True), ("KPA", "Korean People’s Army", True),
+    ("U.N.", "United Nations", True), ("BOA", "Bank of America", True),
+    ("UNICEF", "United Nations", False), ("UN", "Trumps National Security Council", False),
+    ("Kim", "Korean Intelligence Ministry", False), ("US", "Ukraine", False),
+])
+def test_initials_are_told_from_names(short, name, same):
+    from newsweave.align.events import is_acronym_of
+
+    assert is_acronym_of(short, name) == same
+
+
+def test_an_acronym_and_its_full_name_are_one_entity(seeds, db):
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        [story] = nw.stories()
+        facts = nw.dossier(story.id)["facts"]
+        texts = {a.id: a.text for a in nw.articles(story.id)}
+    entities = [f for f in facts if f["kind"] == "entity"]
+    for full, short in (("Korean Central News Agency", "KCNA"), ("Korean People’s Army", "KPA")):
+        [fact] = [f for f in entities if full in f["statement"] or f["statement"] == short]
+        said = {texts[e["article_id"]][e["start"]:e["end"]] for v in fact["variants"] for e in v["evidence"]}
+        assert short in said and any(full in s for s in said) and fact["statement"].endswith(full)

@@ -2,6 +2,7 @@
 several sources name."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from newsweave.align.groups import components, context_similarity
@@ -51,6 +52,25 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
     return timeline, out
 
 
+MINOR_WORDS = {"of", "the", "and", "for", "on", "in", "de", "la", "du", "des", "del", "der", "und", "&"}
+
+
+def is_acronym_of(short: str, name: str) -> bool:
+    """`short` is the initials of `name`: "KCNA" of "Korean Central News Agency", "KPA" of "Korean People's
+    Army", "U.N." of "United Nations" (minor words counted or not: "BoA", "BOA" of "Bank of America"). Only
+    letters in capitals, two to six; a name of two words or more."""
+    letters = short.replace(".", "")
+    # capitals all but one at most ("BoA"): "Kim" is a name, not initials
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and sum(c.isupper() for c in letters) >= len(letters) - 1):
+        return False
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", name.removeprefix("the ").removeprefix("The "))
+    if len(words) < 2:
+        return False
+    every = "".join(w[0] for w in words)
+    major = "".join(w[0] for w in words if w.lower() not in MINOR_WORDS)
+    return letters.upper() in (every.upper(), major.upper())
+
+
 def _last_day(value: str) -> str:
     """The last day a date of any granularity can mean: "1978" -> "1978-12-31", "2025-08" -> "2025-08-31"."""
     if len(value) == 4:
@@ -77,7 +97,8 @@ def entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[
     names = sorted({e.entity for _, e in items})  # compare each distinct name once, not each mention
 
     out = []
-    for group in components(len(names), lambda i, j: same_name(names[i], names[j])):
+    for group in components(len(names), lambda i, j: same_name(names[i], names[j]) or
+                            is_acronym_of(names[i], names[j]) or is_acronym_of(names[j], names[i])):
         chosen = {names[i] for i in group}
         members = [(aid, e) for aid, e in items if e.entity in chosen]
         roots = sorted({sources[aid].root for aid, _ in members})
