@@ -314,3 +314,15 @@ def test_an_acronym_and_its_full_name_are_one_entity(seeds, db):
         [fact] = [f for f in entities if full in f["statement"] or f["statement"] == short]
         said = {texts[e["article_id"]][e["start"]:e["end"]] for v in fact["variants"] for e in v["evidence"]}
         assert short in said and any(full in s for s in said) and fact["statement"].endswith(full)
+
+
+def test_no_two_facts_of_the_seed_story_say_the_same(seeds, db):
+    """The two copies of the New York Times article give the same claims: one source, one fact each."""
+    with Newsweave(db) as nw:
+        nw.ingest([seeds])
+        [story] = nw.stories()
+        facts = nw.dossier(story.id)["facts"]
+    statements = [(f["kind"], f["statement"]) for f in facts]
+    assert len(statements) == len(set(statements)), sorted(s for s in statements if statements.count(s) > 1)
+    dated = [f["statement"] for f in facts if f["kind"] == "date"]
+    assert "ceremony held on 2025-12-12" in dated  # what happened, not a bare verb

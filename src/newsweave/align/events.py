@@ -45,7 +45,7 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
         out.append({"kind": "date", "status": status,
                     "rule": f"{len(roots)} independent sources date it {first.date}" if len(roots) > 1
                     else "one independent source",
-                    "statement": f"{first.event or 'event'} on {first.date}", "sources": roots,
+                    "statement": f"{timeline[-1]['label'] or 'event'} on {first.date}", "sources": roots,
                     "variants": [{"value": d.date, "text": d.text, "article_ids": [a],
                                   "evidence": [evidence(a, d.start, d.end)]} for a, d in members]})
     timeline.sort(key=lambda t: (t["date"], -len(t["sources"])))

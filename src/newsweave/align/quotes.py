@@ -67,6 +67,14 @@ def quote_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> tuple[
     linked = ((direct[:, None] == direct[None, :]) & nums_ok
               & (overlap >= np.maximum(need[:, None], need[None, :]))
               & (np.minimum(size[:, None], size[None, :]) >= min_words[:, None]))
+    # the same words in copies of one original are that original's one statement, however short
+    told: dict[tuple[str, str], list[int]] = {}
+    for i, (aid, q, *_) in enumerate(items):
+        told.setdefault((sources[aid].root, " ".join(q.text.lower().split())), []).append(i)
+    for same in told.values():
+        if len(same) > 1:
+            linked[np.ix_(same, same)] = True
+            overlap[np.ix_(same, same)] = np.maximum(overlap[np.ix_(same, same)], 1.0)
     # every pair in a group must be linked: no chain of shared stock words joins unrelated statements
     groups = constrained_groups(n, overlap, linked, QUOTE_OVERLAP)
 
