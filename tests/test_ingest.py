@@ -188,3 +188,46 @@ def test_a_page_that_breaks_the_cleaner_fails_alone(seeds):
     assert [d.source for d in done] == [*[d.source for d in docs[:2]], "broken.txt", *[d.source for d in docs[2:]]]
     assert done[2].article is None and done[2].error.startswith("cannot clean")
     assert all(d.article is not None and d.article.text for d in done[:2] + done[3:])
+
+
+def test_rss_and_atom_feeds_are_read_item_by_item(seeds, tmp_path):
+    """A feed file is another input: each item one article (its full content, else its summary), with the
+    item's title, link, date and author, and the feed's title as outlet. Headline-only items are reported
+    as too short; an HTML page named .rss and a cut-off feed get one clear line each."""
+    from xml.sax.saxutils import escape
+
+    texts = [f.read_text(encoding="utf-8") for f in sorted(seeds.iterdir())][1:3]
+    items = "".join(
+        f"<item><title>Report {k}</title><link>https://news.example.org/{k}</link>"
+        f"<pubDate>Sat, 13 Dec 2025 0{k}:00:00 GMT</pubDate><author>desk@example.org (Desk)</author>"
+        f"<description>Short teaser {k}.</description>"
+        f"<content:encoded>{escape('<p>' + text.replace(chr(10), '</p><p>') + '</p>')}</content:encoded></item>"
+        for k, text in enumerate(texts, start=1))
+    (tmp_path / "wire.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>Example Wire</title><link>https://news.example.org/</link>{items}"
+        "<item><title>Headline only</title><link>https://news.example.org/h</link><description>Hi.</description>"
+        "</item></channel></rss>", encoding="utf-8")
+    (tmp_path / "desk.atom").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>'
+        "<entry><title>Atom report</title><link href='https://desk.example.net/a'/><id>urn:desk:a</id>"
+        f"<updated>2025-12-14T08:00:00Z</updated><summary type='html'>{escape('<p>' + ARTICLE + '</p>')}</summary>"
+        "</entry></feed>", encoding="utf-8")
+    (tmp_path / "page.rss").write_text("<html><body><p>Not a feed at all, only a page.</p></body></html>")
+    (tmp_path / "cut.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Cut</title><ite')
+    docs, errors = read_all(tmp_path)
+    why = {Path(e.source.rsplit(":", 1)[0]).name if e.source.count(":") else Path(e.source).name: e.reason
+           for e in errors}
+    assert set(why) == {"wire.rss", "page.rss", "cut.xml"}, why
+    assert "too short" in why["wire.rss"] and "not an RSS or Atom feed" in why["page.rss"]
+    wire = sorted((d for d in docs if "wire.rss" in d.source), key=lambda d: d.source)
+    assert [d.title for d in wire] == ["Report 1", "Report 2"] and all(d.kind == "html" for d in wire)
+    assert wire[0].outlet == "Example Wire" and wire[0].url == "https://news.example.org/1"
+    assert wire[0].published == "2025-12-13" and "Short teaser" not in wire[0].content
+    [atom] = [d for d in docs if "desk.atom" in d.source]
+    assert atom.outlet == "Desk" and atom.published == "2025-12-14" and atom.external_id == "urn:desk:a"
+    with Newsweave(tmp_path / "f.db") as nw:  # and stored, cleaned and placed like any article
+        report = nw.ingest([tmp_path / "wire.rss", tmp_path / "desk.atom"])
+        assert report.added == 3 and report.placed == 3
+        stored = {a.title: a for a in nw.articles()}
+        assert "Kim" in stored["Report 1"].text and stored["Report 1"].outlet == "Example Wire"

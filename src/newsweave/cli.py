@@ -98,7 +98,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files or directories
            dossiers: Annotated[bool, typer.Option("--dossiers", help="Then build the dossiers of the stories "
                                                                      "that changed (see `newsweave dossiers`)")] = False,
            ) -> None:
-    """Read articles (.txt, .html, .json/.jsonl, WARC/WET; .gz too) into the store and update stories."""
+    """Read articles (.txt, .html, .json/.jsonl, WARC/WET, RSS/Atom feeds; .gz too) into the store and update
+    stories."""
     with _open(db) as nw:
         nw.options.commit_every = max(1, commit_every)
         code = _ingest(nw, paths, quiet)

@@ -251,7 +251,46 @@ class WarcReader:
         return RawDocument(source=record_id, kind=kind, content=content, url=url, outlet=host_of(url))
 
 
-READERS: list[Reader] = [TextReader(), HtmlReader(), JsonReader(), WarcReader()]
+class FeedReader:
+    """RSS and Atom feeds (feedparser): one article per item, its content (or summary) as HTML, with the
+    item's title, link, date and author and the feed's title as outlet. An item with too little text (a
+    feed that gives headlines only) is reported like any record too short."""
+
+    name = "feed"
+
+    def accepts(self, path: Path) -> bool:
+        return _suffix(path).endswith((".rss", ".atom", ".xml"))
+
+    def read(self, path: Path, limit: int) -> Iterator[Item]:
+        import feedparser
+
+        try:
+            data = read_bytes(path, limit)
+        except BadInput as e:
+            yield InputError(str(path), str(e))
+            return
+        feed = feedparser.parse(data)
+        if not feed.entries:
+            why = f" ({type(feed.bozo_exception).__name__}: {feed.bozo_exception})" if feed.get("bozo") else ""
+            yield InputError(str(path), f"not an RSS or Atom feed with items{why}")
+            return
+        outlet = feed.feed.get("title") or host_of(feed.feed.get("link"))
+        for n, entry in enumerate(feed.entries[:MAX_RECORDS], start=1):
+            content = entry.get("content") or []
+            body = max((c.get("value") or "" for c in content), key=len, default="") or entry.get("summary") or ""
+            parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+            if sum(c.isalpha() for c in re.sub(r"<[^>]*>", " ", body[:20_000])) < MIN_LETTERS:
+                yield InputError(f"{path}:{n}", "item's text is too short: the feed gives a headline, not the article")
+                continue
+            yield record_to_document({  # a feed's content is a fragment: given a page around it to parse
+                "html": f"<html><body><article>{body}</article></body></html>" if body.strip() else "",
+                "title": entry.get("title"), "url": entry.get("link"), "outlet": outlet,
+                "author": entry.get("author"), "id": entry.get("id") or entry.get("link"),
+                "published": f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}" if parsed else None,
+            }, f"{path}:{n}", limit)
+
+
+READERS: list[Reader] = [TextReader(), HtmlReader(), JsonReader(), WarcReader(), FeedReader()]
 
 
 def reader_for(path: Path) -> Reader | None:
