@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
-from newsweave.cluster.features import NAME_BASE, unpack
+from newsweave.cluster.features import name_columns
 from newsweave.dedup import CopyDetector
 from newsweave.options import Options
 from newsweave.records import Article, CopyLink, Member, day_number
@@ -162,7 +162,7 @@ class Placement:
         involved = {aid for sid in set(self.assignments.values()) | set(grown) for aid in by_story.get(sid, [])}
         articles = {a.id: a for a in self.pending}
         articles |= {a.id: a for a in self.store.articles_by_id(involved, raw=False)}
-        self.detector.know_signatures(self.store.signatures([a for a in involved if a not in self.detector.signatures]))
+        self.detector.load_signatures(involved)
         self.detector.contained_in_stories(self.pending, {aid: by_story.get(sid, [])
                                                           for aid, sid in self.assignments.items()}, articles)
         return by_story, articles
@@ -252,8 +252,7 @@ class Placement:
         most = df.rare_limit(adding)
         names: set[int] = set()
         for m in rows:
-            idx, _ = unpack(m.anchors)
-            names.update(int(i) for i in idx[idx >= NAME_BASE] if df.anchors[i] <= most)
+            names.update(int(i) for i in name_columns(m.anchors) if df.anchors[i] <= most)
         return names
 
     def _links(self, paired: set[str]) -> tuple[list[CopyLink], list[str]]:
@@ -262,7 +261,7 @@ class Placement:
         existing = self.store.copy_groups(paired)
         ids = paired | set(existing) | {link.original_id for link in existing.values()}
         full = {a.id: a for a in self.store.articles_by_id(ids)}
-        self.detector.know_signatures(self.store.signatures([i for i in ids if i not in self.detector.signatures]))
+        self.detector.load_signatures(ids)
         return self.detector.changed_links(full, existing)
 
     @staticmethod
@@ -283,11 +282,7 @@ def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def name_rows(rows) -> list[tuple[int, str]]:
     """(name column, article id) of the people each article names, for the store's name index."""
-    out = []
-    for m in rows:
-        idx, _ = unpack(m.anchors)
-        out += [(int(i), m.id) for i in idx[idx >= NAME_BASE]]
-    return out
+    return [(int(i), m.id) for m in rows for i in name_columns(m.anchors)]
 
 
 def story_title(members: list[Article]) -> str | None:

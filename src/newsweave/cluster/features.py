@@ -121,6 +121,12 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(blob[: 4 * n], dtype=np.int32), np.frombuffer(blob[4 * n :], dtype=np.float32)
 
 
+def name_columns(anchors: bytes) -> np.ndarray:
+    """The columns of the people's names among an article's packed anchors."""
+    idx, _ = unpack(anchors)
+    return idx[idx >= NAME_BASE]
+
+
 def article_features(title: str | None, text: str, language: str | None = None) -> tuple[bytes, bytes]:
     body = f"{title}\n{text}" if title else text
     return pack(word_tokens(body, language)), pack(anchor_tokens(body, language), person_names(body))

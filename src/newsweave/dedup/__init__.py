@@ -126,10 +126,12 @@ class CopyDetector:
             keys = (bands * BAND_POWERS[:r]).sum(axis=2, dtype=np.uint64) + BAND_SALT[:b]
         return keys.view(np.int64)
 
-    def know_signatures(self, blobs: dict[str, bytes]) -> None:
-        """Signatures of placed articles the containment check and the links will compare."""
-        for article_id, blob in blobs.items():
-            self.signatures.setdefault(article_id, np.frombuffer(blob, dtype=np.uint64))
+    def load_signatures(self, ids) -> None:
+        """Read from `placed` the signatures of these articles not known yet (placed articles the
+        containment check and the links will compare)."""
+        missing = [aid for aid in ids if aid not in self.signatures]
+        for article_id, blob in (self.placed.signatures(missing) if missing else {}).items():
+            self.signatures[article_id] = np.frombuffer(blob, dtype=np.uint64)
 
     def _minhash(self, signature: np.ndarray) -> MinHash:
         # our signatures use datasketch's pre-2.0 affine scheme (mod 2**61-1, 32-bit values)
@@ -148,8 +150,7 @@ class CopyDetector:
         if self.placed:
             self._placed_hash = self.placed.first_placed_with_hashes([h for _, _, h in articles])
             self._placed_bucket = self.placed.bucket_members([k for ks in keys.values() for k in ks])
-            mates = {aid for ids in self._placed_bucket.values() for aid in ids}
-            self.know_signatures(self.placed.signatures([aid for aid in mates if aid not in self.signatures]))
+            self.load_signatures({aid for ids in self._placed_bucket.values() for aid in ids})
         for aid, signature, text_hash in articles:
             self.add_new(aid, signature, text_hash, keys[aid])
 

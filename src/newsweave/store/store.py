@@ -108,14 +108,12 @@ class Store:
     def articles(self, where: str = "1", params: tuple = (), raw: bool = True) -> list[Article]:
         """Articles matching `where`, in ingest order; with `raw` False their raw input is left empty (it is
         the largest column, and only the cleaner's view of an article needs it)."""
-        columns = "*" if raw else ", ".join("'' AS raw" if c == "raw" else c for c in ARTICLE_COLUMNS)
-        rows = self.db.execute(f"SELECT {columns} FROM articles WHERE {where} ORDER BY seq", params)
+        rows = self.db.execute(f"SELECT {_columns(raw)} FROM articles WHERE {where} ORDER BY seq", params)
         return [self._article(r) for r in rows]
 
     def articles_by_id(self, ids: Iterable[str], raw: bool = True) -> list[Article]:
         """These articles (any number of ids), in ingest order."""
-        columns = "*" if raw else ", ".join("'' AS raw" if c == "raw" else c for c in ARTICLE_COLUMNS)
-        rows = self._in(f"SELECT {columns} FROM articles WHERE id IN ({{}})", list(set(ids)))
+        rows = self._in(f"SELECT {_columns(raw)} FROM articles WHERE id IN ({{}})", list(set(ids)))
         return sorted((self._article(r) for r in rows), key=lambda a: a.seq)
 
     def article_ids(self, placed: bool = False) -> list[str]:
@@ -133,17 +131,10 @@ class Store:
     def features(self, ids: Iterable[str] | None = None) -> dict[str, tuple[bytes, bytes, bytes]]:
         if ids is None:
             rows = self.db.execute("SELECT article_id, minhash, words, entities FROM article_features")
-            return {r[0]: (r[1], r[2], r[3]) for r in rows}
-        out: dict[str, tuple[bytes, bytes, bytes]] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                f"SELECT article_id, minhash, words, entities FROM article_features WHERE article_id IN ({marks})", chunk
-            ):
-                out[r[0]] = (r[1], r[2], r[3])
-        return out
+        else:
+            rows = self._in("SELECT article_id, minhash, words, entities FROM article_features WHERE article_id IN ({})",
+                            list(ids))
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def replace_features(self, rows: list[tuple[bytes, bytes, bytes, str]], blobs: dict[str, bytes]) -> None:
         """(minhash, words, entities, article id) rows recomputed, and the shared arrays they move, at once."""
@@ -511,12 +502,7 @@ class Store:
 
     def story_changes(self, story_ids: list[int]) -> dict[int, int]:
         """story id -> its count of changes (read before its articles, to stamp the dossier built from them)."""
-        out = {}
-        for i in range(0, len(story_ids), 500):
-            part = story_ids[i: i + 500]
-            out.update(self.db.execute(f"SELECT id, changes FROM stories WHERE id IN ({','.join('?' * len(part))})",
-                                       part).fetchall())
-        return out
+        return {r[0]: r[1] for r in self._in("SELECT id, changes FROM stories WHERE id IN ({})", story_ids)}
 
     def expire_dossiers(self, version: str) -> None:
         """Dossiers built by another version of the extraction are out of date: mark them so, once."""
@@ -529,12 +515,8 @@ class Store:
     # -- dossier caches -------------------------------------------------------------------------
     def cached_facts(self, ids: list[str]) -> dict[str, tuple[str, str]]:
         """article id -> (key, JSON) of stored extractions."""
-        out = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            out.update({r[0]: (r[1], r[2]) for r in self.db.execute(
-                f"SELECT article_id, key, data FROM article_facts WHERE article_id IN ({','.join('?' * len(part))})", part)})
-        return out
+        return {r[0]: (r[1], r[2]) for r in self._in("SELECT article_id, key, data FROM article_facts WHERE article_id "
+                                                     "IN ({})", ids)}
 
     def save_facts(self, rows: list[tuple[str, str, str]]) -> None:
         with self.transaction() as db:
@@ -573,6 +555,11 @@ class Store:
             db.executemany("INSERT INTO input_errors (run_id, source, reason) VALUES (?,?,?)",
                            [(run_id, e.source, e.reason) for e in errors])
             db.execute("UPDATE runs SET finished_at=datetime('now'), stats=? WHERE id=?", (json.dumps(stats), run_id))
+
+
+def _columns(raw: bool) -> str:
+    """The article columns to select: all, or all but the raw input (read as empty)."""
+    return "*" if raw else ", ".join("'' AS raw" if c == "raw" else c for c in ARTICLE_COLUMNS)
 
 
 def root_of(article_id: str, links: dict[str, CopyLink]) -> str:
