@@ -219,7 +219,7 @@ def test_rss_and_atom_feeds_are_read_item_by_item(seeds, tmp_path):
     why = {Path(e.source.rsplit(":", 1)[0]).name if e.source.count(":") else Path(e.source).name: e.reason
            for e in errors}
     assert set(why) == {"wire.rss", "page.rss", "cut.xml"}, why
-    assert "too short" in why["wire.rss"] and "not an RSS or Atom feed" in why["page.rss"]
+    assert "too short" in why["wire.rss"] and "an HTML page, not a feed" in why["page.rss"]
     wire = sorted((d for d in docs if "wire.rss" in d.source), key=lambda d: d.source)
     assert [d.title for d in wire] == ["Report 1", "Report 2"] and all(d.kind == "html" for d in wire)
     assert wire[0].outlet == "Example Wire" and wire[0].url == "https://news.example.org/1"

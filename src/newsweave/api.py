@@ -14,19 +14,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsweave.errors import NotFound
 from newsweave.export import build_document, write
+from newsweave.ingest.fetch import is_url
 from newsweave.options import Options
 from newsweave.pipeline import IngestReport, Progress, ingest, place_pending
-from newsweave.records import Article, CopyLink, Story
+from newsweave.records import Article, CopyLink, InputError, Story
 from newsweave.store import Store
+from newsweave.store.subscriptions import Subscription
 from newsweave.upgrade import refresh_features
 
 if TYPE_CHECKING:
     from newsweave.align.records import Dossier
+    from newsweave.follow import FetchReport
 
 DEFAULT_DB = "newsweave.db"
 
@@ -59,6 +63,40 @@ class Newsweave:
         refresh_features(self.store, self.options)
         with self.store.indexing_text():
             place_pending(self.store, self.options)
+
+    # -- following sources ---------------------------------------------------------------------------
+    def follow(self, urls: Iterable[str] = (), opml: str | Path | None = None) -> tuple[list[str], list[InputError]]:
+        """Subscribe to feeds or sitemaps (`urls`, and the feeds an OPML file or URL lists); returns the URLs
+        newly followed and, one each, the inputs refused. Nothing is fetched until `fetch`."""
+        from newsweave.follow import listed_feeds
+
+        urls, errors = list(urls), []
+        if opml is not None:
+            feeds, error = listed_feeds(opml, self.options)
+            urls += feeds
+            errors += [error] if error else []
+        good = [u.strip() for u in urls if is_url(u.strip())]
+        errors += [InputError(u, "not an http or https URL") for u in urls if not is_url(u.strip())]
+        return self.store.add_subscriptions(good), errors
+
+    def unfollow(self, urls: Iterable[str]) -> int:
+        return self.store.remove_subscriptions(urls)
+
+    def sources(self) -> list[Subscription]:
+        """The subscriptions, each with its last fetch, last error and counts of items and articles."""
+        return self.store.subscriptions()
+
+    def fetch(self, every: timedelta = timedelta(minutes=10), now: datetime | None = None,
+              progress: Progress | None = None) -> FetchReport:
+        """One round: fetch the subscriptions that are due and the pages of their new items, ingest them,
+        rebuild the dossiers of the stories they joined and return (and keep) the alerts this raised."""
+        from newsweave.follow import run_round
+
+        return run_round(self, every, now, progress)
+
+    def alerts(self, story_id: int | None = None, limit: int = 100) -> list[dict]:
+        """The alerts raised so far, newest first."""
+        return self.store.alerts(story_id, limit)
 
     def stories(self) -> list[Story]:
         return self.store.stories()

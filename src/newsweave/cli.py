@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
@@ -35,8 +36,13 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def _open(db: str | None) -> Newsweave:
-    return Newsweave(db or default_db())
+def _open(db: str | None, create: bool = False) -> Newsweave:
+    """The store; only commands that add to it (ingest, follow) may create one, so a mistyped --db is named."""
+    path = db or default_db()
+    if not create and not Path(path).is_file():
+        err.print(Text(f"no store at {path} (`newsweave ingest` or `newsweave follow` creates one; --db names it)"))
+        raise typer.Exit(2)
+    return Newsweave(path)
 
 
 def _ingest(nw: Newsweave, paths: list[str], quiet: bool) -> int:
@@ -100,7 +106,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files or directories
            ) -> None:
     """Read articles (.txt, .html, .json/.jsonl, WARC/WET, RSS/Atom feeds; .gz too) into the store and update
     stories."""
-    with _open(db) as nw:
+    with _open(db, create=True) as nw:
         nw.options.commit_every = max(1, commit_every)
         code = _ingest(nw, paths, quiet)
         if dossiers:
@@ -113,6 +119,122 @@ def _dossiers(nw: Newsweave, story_ids: list[int] | None, quiet: bool) -> None:
     parsed = nw.build_dossiers(ids) if quiet else _build_dossiers(nw, ids)
     if not quiet:
         err.print(f"{len(ids)} dossiers built ({parsed} articles parsed).")
+
+
+def _duration(text: str) -> timedelta:
+    """"90s", "10m", "2h", "1d" (a bare number is minutes)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    text = text.strip().lower()
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "m")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is no duration (say 90s, 10m, 2h or 1d)") from None
+    if seconds <= 0:
+        raise typer.BadParameter("the interval must be positive")
+    return timedelta(seconds=seconds)
+
+
+EveryOption = Annotated[str, typer.Option("--every", help="How often each source is fetched: 90s, 10m, 2h, 1d")]
+AlertsOption = Annotated[Optional[str], typer.Option("--alerts", help="Append alerts (JSON lines) to this file "
+                                                                      "instead of stdout")]
+WebhookOption = Annotated[Optional[str], typer.Option("--webhook", help="Also POST each alert (JSON) to this URL")]
+DelayOption = Annotated[float, typer.Option("--delay", help="Seconds between two requests to one host")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds allowed for one response")]
+
+
+@app.command()
+def follow(urls: Annotated[Optional[list[str]], typer.Argument(help="Feed (RSS, Atom) or news sitemap URLs")] = None,
+           opml: Annotated[Optional[str], typer.Option("--opml", help="Follow every feed an OPML file or URL lists")] = None,
+           remove: Annotated[bool, typer.Option("--remove", help="Stop following these URLs")] = False,
+           db: DbOption = None) -> None:
+    """Subscribe to feeds and sitemaps; `newsweave fetch` (or `watch`) then reads what they list."""
+    with _open(db, create=not remove) as nw:
+        if remove:
+            err.print(f"{nw.unfollow(urls or [])} sources no longer followed.")
+            return
+        added, errors = nw.follow(urls or [], opml)
+        for e in errors:
+            err.print(Text("error ", style="red") + Text(f"{_printable(e.source)}: {_printable(e.reason)}"))
+        err.print(f"{len(added)} sources followed ({len(nw.sources())} in all). Fetch them: newsweave fetch")
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
+def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The sources followed, with their last fetch, failures and counts of items and articles."""
+    with _open(db) as nw:
+        subs = nw.sources()
+    if as_json:
+        typer.echo(json.dumps([s.to_dict() for s in subs], ensure_ascii=False, indent=1))
+        return
+    table = Table("url", "title", "last fetch", "items", "articles", "pending", "error", title=f"{len(subs)} sources")
+    for s in subs:
+        error = f"{s.last_error} ({s.failures}x)" if s.last_error else ""
+        table.add_row(Text(s.url), Text(s.title or ""), s.last_fetch_at or "never", str(s.items), str(s.articles),
+                      str(s.pending), Text(error, style="red"))
+    console.print(table)
+
+
+def _round(nw: Newsweave, every: timedelta, alerts: str | None, webhook: str | None, quiet: bool) -> int:
+    from newsweave.alerts import post_alerts
+
+    report = nw.fetch(every)
+    for e in report.errors:
+        err.print(Text("error ", style="red") + Text(f"{_printable(e.source)}: {_printable(e.reason)}"),
+                  highlight=False, soft_wrap=True)
+    lines = "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in report.alerts)
+    if alerts:
+        with open(alerts, "a", encoding="utf-8") as fh:
+            fh.write(lines)
+    elif lines:
+        typer.echo(lines, nl=False)
+    if webhook:
+        for problem in post_alerts(webhook, report.alerts, nw.options):
+            err.print(Text("warning ", style="yellow") + Text(problem))
+    if not quiet:
+        r = report.round
+        err.print(f"{r.listings_due} sources fetched ({r.listings_unchanged} unchanged, {r.listings_failed} failed), "
+                  f"{r.items_new} new items, {r.pages_fetched} pages fetched, {report.ingest.added} articles added, "
+                  f"{len(report.stories_changed)} stories changed, {len(report.alerts)} alerts.")
+    return 1 if report.errors else 0
+
+
+@app.command()
+def fetch(db: DbOption = None, every: EveryOption = "10m", alerts: AlertsOption = None, webhook: WebhookOption = None,
+          delay: DelayOption = 1.0, timeout: TimeoutOption = 30.0,
+          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False) -> None:
+    """One round over the sources followed (for cron): fetch what is due, ingest new articles, update their
+    stories' dossiers, print alerts as JSON lines."""
+    with _open(db) as nw:
+        nw.options.fetch_delay, nw.options.fetch_timeout = max(0.0, delay), max(0.1, timeout)
+        code = _round(nw, _duration(every), alerts, webhook, quiet)
+    raise typer.Exit(code)
+
+
+@app.command()
+def watch(db: DbOption = None, every: EveryOption = "10m", alerts: AlertsOption = None, webhook: WebhookOption = None,
+          rounds: Annotated[int, typer.Option(help="Stop after this many rounds (0: never)")] = 0,
+          delay: DelayOption = 1.0, timeout: TimeoutOption = 30.0,
+          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary after each round")] = False) -> None:
+    """Fetch the sources followed every interval until stopped (Ctrl-C): `fetch` in a loop. A failing
+    source is retried later and later; a restart fetches no stored page again."""
+    import time
+
+    interval = _duration(every)
+    done = 0
+    with _open(db) as nw:
+        nw.options.fetch_delay, nw.options.fetch_timeout = max(0.0, delay), max(0.1, timeout)
+        try:
+            while True:
+                started = time.monotonic()
+                _round(nw, interval, alerts, webhook, quiet)
+                done += 1
+                if rounds and done >= rounds:
+                    break
+                time.sleep(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
+        except KeyboardInterrupt:
+            err.print(f"stopped after {done} rounds.")
 
 
 @app.command()

@@ -40,3 +40,11 @@ class Options:
     commit_every: int = 500
     workers: int = 0  # processes for the per-document stages; 0 = one per core
     parallel_min_batch: int = 200  # smaller batches are prepared in-process (starting workers costs more)
+    # Fetching (URLs, feeds, sitemaps)
+    user_agent: str = "newsweave/0.1 (news reader; obeys robots.txt)"  # names us to the sites we read
+    fetch_timeout: float = 30.0  # seconds for one response, body included (a server that drips is cut off)
+    fetch_delay: float = 1.0  # seconds between two requests to one host (one request at a time per host)
+    fetch_hosts: int = 8  # hosts fetched at once
+    max_redirects: int = 5
+    obey_robots: bool = True  # robots.txt, read with the standard library's parser
+    max_item_attempts: int = 5  # a feed item whose page keeps failing is tried this many rounds, then given up

@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 from newsweave.clean import Cleaner, chrome_group
 from newsweave.ingest import read_inputs
+from newsweave.ingest.fetch import is_url
 from newsweave.options import Options
 from newsweave.placement import Placement
 from newsweave.prepare import PreparePool
@@ -45,6 +47,21 @@ class IngestReport:
 
 def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = None,
            progress: Progress | None = None) -> IngestReport:
+    """Read files, folders and URLs (a page, or a feed or sitemap whose pages are fetched), clean and store
+    new articles, then place them in stories."""
+    from newsweave.follow import fetch_documents
+
+    options = options or Options()
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    urls = [p for p in paths if isinstance(p, str) and is_url(p)]
+    files = [p for p in paths if not (isinstance(p, str) and is_url(p))]
+    items = chain(read_inputs(files, options.max_input_bytes), fetch_documents(urls, options) if urls else ())
+    return ingest_items(store, items, options, progress)
+
+
+def ingest_items(store: Store, items: Iterable[RawDocument | InputError], options: Options | None = None,
+                 progress: Progress | None = None) -> IngestReport:
+    """Clean and store new documents (errors are reported as given), then place them in stories."""
     options = options or Options()
     refresh_features(store, options)  # a store from an older version first, so old and new compare alike
     report = IngestReport()
@@ -91,7 +108,7 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
     batch: list[RawDocument] = []
     seen: set[str] = set()
     try:
-        for item in read_inputs(paths, options.max_input_bytes):
+        for item in items:
             if isinstance(item, InputError):
                 report.errors.append(item)
                 if progress:

@@ -11,6 +11,7 @@ from typing import Protocol
 from urllib.parse import urlparse
 
 from newsweave.ingest.decode import BadInput, decode_html, decode_text, read_bytes
+from newsweave.ingest.listings import ListedItem, parse_listing
 from newsweave.records import InputError, RawDocument
 
 Item = RawDocument | InputError
@@ -251,6 +252,17 @@ class WarcReader:
         return RawDocument(source=record_id, kind=kind, content=content, url=url, outlet=host_of(url))
 
 
+def too_short(html: str) -> bool:
+    return sum(c.isalpha() for c in re.sub(r"<[^>]*>", " ", html[:20_000])) < MIN_LETTERS
+
+
+def item_record(item: ListedItem, outlet: str | None) -> dict:
+    """A listed item as a JSON-style record: the text the listing gives, with the item's metadata."""
+    return {"html": f"<html><body><article>{item.content}</article></body></html>" if item.content.strip() else "",
+            "title": item.title, "url": item.link, "outlet": outlet, "author": item.author, "id": item.key,
+            "published": item.published}
+
+
 class FeedReader:
     """RSS and Atom feeds (feedparser): one article per item, its content (or summary) as HTML, with the
     item's title, link, date and author and the feed's title as outlet. An item with too little text (a
@@ -262,32 +274,29 @@ class FeedReader:
         return _suffix(path).endswith((".rss", ".atom", ".xml"))
 
     def read(self, path: Path, limit: int) -> Iterator[Item]:
-        import feedparser
-
         try:
-            data = read_bytes(path, limit)
+            listing = parse_listing(read_bytes(path, limit))
         except BadInput as e:
             yield InputError(str(path), str(e))
             return
-        feed = feedparser.parse(data)
-        if not feed.entries:
-            why = f" ({type(feed.bozo_exception).__name__}: {feed.bozo_exception})" if feed.get("bozo") else ""
-            yield InputError(str(path), f"not an RSS or Atom feed with items{why}")
+        if listing.kind == "opml":
+            yield InputError(str(path), f"an OPML list of {len(listing.listings)} feeds: follow them with "
+                                        "`newsweave follow --opml FILE`")
             return
-        outlet = feed.feed.get("title") or host_of(feed.feed.get("link"))
-        for n, entry in enumerate(feed.entries[:MAX_RECORDS], start=1):
-            content = entry.get("content") or []
-            body = max((c.get("value") or "" for c in content), key=len, default="") or entry.get("summary") or ""
-            parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-            if sum(c.isalpha() for c in re.sub(r"<[^>]*>", " ", body[:20_000])) < MIN_LETTERS:
+        if listing.kind == "sitemap":
+            yield InputError(str(path), "a sitemap lists pages, not their text: give its URL to `newsweave ingest` "
+                                        "to fetch them")
+            return
+        if listing.warning:
+            yield InputError(str(path), listing.warning)
+        if not listing.items:
+            yield InputError(str(path), "feed has no items")
+        outlet = listing.title or host_of(listing.link)
+        for n, item in enumerate(listing.items, start=1):
+            if too_short(item.content):
                 yield InputError(f"{path}:{n}", "item's text is too short: the feed gives a headline, not the article")
                 continue
-            yield record_to_document({  # a feed's content is a fragment: given a page around it to parse
-                "html": f"<html><body><article>{body}</article></body></html>" if body.strip() else "",
-                "title": entry.get("title"), "url": entry.get("link"), "outlet": outlet,
-                "author": entry.get("author"), "id": entry.get("id") or entry.get("link"),
-                "published": f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}" if parsed else None,
-            }, f"{path}:{n}", limit)
+            yield record_to_document(item_record(item, outlet), f"{path}:{n}", limit)
 
 
 READERS: list[Reader] = [TextReader(), HtmlReader(), JsonReader(), WarcReader(), FeedReader()]

@@ -141,4 +141,52 @@ MIGRATIONS: list[str] = [
     CREATE INDEX story_events_story ON story_events(story_id);
     CREATE INDEX story_events_other ON story_events(other_id);
     """,
+    # 9: following sources: subscriptions (feeds, sitemaps) with their fetch state, every item they listed
+    # (kept, with the article its page became, or why not), the pages fetched (a page two feeds list is
+    # fetched once), and the alerts raised when a story gained a source, a conflict or a changed key figure
+    """
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL UNIQUE,
+        kind TEXT,
+        title TEXT,
+        added_at TEXT NOT NULL DEFAULT (datetime('now')),
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch_at TEXT,
+        last_ok_at TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_fetch_at TEXT
+    );
+    CREATE TABLE feed_items (
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+        key TEXT NOT NULL,
+        link TEXT,
+        title TEXT,
+        published TEXT,
+        author TEXT,
+        content TEXT NOT NULL DEFAULT '',
+        full INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'new',
+        article_id TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        seen_at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (subscription_id, key)
+    );
+    CREATE INDEX feed_items_state ON feed_items(state);
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        article_id TEXT,
+        fetched_at TEXT NOT NULL DEFAULT (datetime('now'))
+    ) WITHOUT ROWID;
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        story_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (datetime('now')),
+        data TEXT NOT NULL
+    );
+    """,
 ]

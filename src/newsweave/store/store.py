@@ -11,6 +11,7 @@ from pathlib import Path
 
 from newsweave.records import Article, CopyLink, Member, Story
 from newsweave.store.schema import MIGRATIONS
+from newsweave.store.subscriptions import SubscriptionTables
 from newsweave.tokens import CJK_RUN, WORD
 
 STORY_ORDER = {  # the story list's sorts, ties broken the same way each time
@@ -25,7 +26,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-class Store:
+class Store(SubscriptionTables):
     def __init__(self, path: str | Path):
         self.path = str(path)
         # a writer waits up to a minute for another (the full-text indexer, a second ingest) to commit
