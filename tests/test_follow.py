@@ -9,8 +9,8 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import run_cli
-from newssite import BROKEN, GOOD, build_site
+from tests.conftest import run_cli
+from tests.newssite import BROKEN, GOOD, build_site
 
 from newsweave import Newsweave, Options
 from newsweave.ingest.fetch import Fetcher, FetchError
@@ -97,7 +97,7 @@ def test_following_feeds_round_by_round(site, tmp_path):
 
     site.page_status.clear()
     site.round = 3
-    # the broken sources failed twice: they wait 2 x 2 x 1 s, past this round
+    # the broken sources failed twice: they wait 4 s, past this round
     proc = run_cli("watch", "--db", str(db), "--every", "1s", "--rounds", "1", "--delay", "0", "--timeout", "1")
     third = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(a["kind"], a["story_id"]) for a in third if a["kind"] == "new_source"] == [("new_source", seed_story)]
@@ -180,3 +180,34 @@ def test_the_fetcher_is_polite_and_bounded(site):
         assert refused.value.lasting
     assert [p for m, p, *_ in site.requests].count("/robots.txt") == 2  # once per fetcher
     assert all(p != "/private/memo.html" for m, p, *_ in site.requests)
+
+
+def test_the_web_ui_marks_stories_changed_since_the_last_visit_and_shows_what_changed(site, tmp_path):
+    import httpx
+    from tests.test_web import serving
+
+    from newsweave.web import create_app
+
+    db = tmp_path / "w.db"
+    with Newsweave(db, quick()) as nw:
+        nw.follow([site.url(p) for p in ("/times/rss.xml", "/kw/rss.xml", "/gp/rss.xml", "/world/rss.xml")])
+        nw.fetch(EVERY, now=T0)
+        time.sleep(1.1)  # the store keeps times to the second
+        between = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        time.sleep(1.1)
+        site.round = 2
+        nw.fetch(EVERY, now=T0 + EVERY)
+        seed_story = story_of(nw, "Kim honours soldiers")
+        blast = story_of(nw, "More than 30 Syrian rebels killed in IS group suicide blast")
+    with serving(create_app(db, build_dossiers=False)) as url:
+        first = httpx.get(f"{url}/")
+        assert "CHANGED" not in first.text and "NEW<" not in first.text  # a first visit marks nothing
+        assert {"nw_last_seen", "nw_visit_mark"} <= set(first.cookies)
+        back = httpx.get(f"{url}/", cookies={"nw_last_seen": between, "nw_visit_mark": between}).text
+        rows = {int(r.split('"')[0]): r.split("</tr>")[0] for r in back.split('<a href="/story/')[1:]}
+        marked = {sid: ("NEW" if ">NEW<" in row else "CHANGED" if ">CHANGED<" in row else "") for sid, row in rows.items()}
+        assert marked.pop(seed_story) == "CHANGED" and marked.pop(blast) == "NEW" and set(marked.values()) == {""}
+        away = httpx.get(f"{url}/", cookies={"nw_last_seen": "2000-01-01 00:00:00", "nw_visit_mark": between}).text
+        assert away.count(">NEW<") == len(rows)  # away for long: everything is new since that visit
+        page = httpx.get(f"{url}/story/{seed_story}").text
+        assert "What changed" in page and "new independent source: Global Post" in page and "sources now disagree" in page

@@ -157,6 +157,8 @@ def test_a_store_from_before_story_summaries_gets_them_filled(seeds, db):
     old.execute("DROP TABLE copy_buckets")
     old.execute("DROP TABLE story_events")
     old.execute("DROP TABLE article_names")
+    for table in ("subscriptions", "feed_items", "pages", "alerts"):  # schema 9
+        old.execute(f"DROP TABLE {table}")
     old.execute("PRAGMA user_version=6")
     old.commit()
     old.close()

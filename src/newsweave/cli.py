@@ -228,7 +228,12 @@ def watch(db: DbOption = None, every: EveryOption = "10m", alerts: AlertsOption 
         try:
             while True:
                 started = time.monotonic()
-                _round(nw, interval, alerts, webhook, quiet)
+                try:
+                    _round(nw, interval, alerts, webhook, quiet)
+                except Exception as e:  # a round that breaks (a full disk, a locked store) is reported; watching goes on
+                    logging.getLogger("newsweave.watch").exception("round failed")
+                    err.print(Text("error ", style="red") + Text(f"round failed ({type(e).__name__}: {e}); trying "
+                                                                 "again next round"))
                 done += 1
                 if rounds and done >= rounds:
                     break

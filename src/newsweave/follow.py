@@ -10,6 +10,7 @@ a round that is killed loses nothing and fetches no stored page again.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from newsweave.alerts import Alert, dossier_alerts, source_alerts
 from newsweave.ingest.decode import BadInput, decode_html, read_bytes
 from newsweave.ingest.fetch import Fetcher, FetchError, Response, is_url
-from newsweave.ingest.listings import BadListing, ListedItem, Listing, parse_listing
+from newsweave.ingest.listings import LISTING_TAGS, BadListing, ListedItem, Listing, first_tag, parse_listing
 from newsweave.ingest.readers import host_of, item_record, record_to_document, too_short
 from newsweave.options import Options
 from newsweave.pipeline import IngestReport, Progress, ingest_items
@@ -109,6 +110,14 @@ def read_listing(fetcher: Fetcher, response: Response) -> Listing:
     return listing
 
 
+def is_page(response: Response) -> bool:
+    """An article page rather than a listing: served as HTML, or starting as HTML does."""
+    tag = first_tag(response.body)
+    if tag in LISTING_TAGS:
+        return False
+    return "html" in response.content_type.lower() and "xml" not in response.content_type.lower() or tag == "html"
+
+
 def fetch_documents(urls: Iterable[str], options: Options) -> Iterator[RawDocument | InputError]:
     """`ingest URL`: a page is one document; a feed or sitemap gives the pages of its items."""
     with Fetcher(options) as fetcher:
@@ -116,14 +125,17 @@ def fetch_documents(urls: Iterable[str], options: Options) -> Iterator[RawDocume
             if isinstance(got, FetchError):
                 yield InputError(url, str(got))
                 continue
+            if is_page(got):
+                try:
+                    yield RawDocument(source=got.url, kind="html", content=decode_html(got.body), url=got.url,
+                                      outlet=host_of(got.url))
+                except BadInput as e:
+                    yield InputError(url, str(e))
+                continue
             try:
                 listing = read_listing(fetcher, got)
             except BadListing as e:
-                if "HTML page" not in str(e):
-                    yield InputError(url, str(e))
-                    continue
-                yield RawDocument(source=got.url, kind="html", content=decode_html(got.body), url=got.url,
-                                  outlet=host_of(got.url))
+                yield InputError(url, str(e))
                 continue
             if listing.warning:
                 yield InputError(url, listing.warning)
@@ -268,6 +280,7 @@ class FetchReport:
     ingest: IngestReport
     alerts: list[Alert]
     stories_changed: list[int]
+    seconds: dict[str, float] = field(default_factory=dict)  # fetch, ingest, dossiers (and alerts)
 
     @property
     def errors(self) -> list[InputError]:
@@ -276,30 +289,37 @@ class FetchReport:
 
 def run_round(nw: Newsweave, every: timedelta, now: datetime | None, progress: Progress | None) -> FetchReport:
     """Fetch, ingest, mark each item with what became of it, rebuild the dossiers changed, raise alerts."""
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return round(clock[-1] - clock[-2], 3)
+
     with Fetcher(nw.options) as fetcher:
         fetched = FetchRound(nw.store, nw.options, fetcher, every, now).fetch()
+    seconds = {"fetch": lap()}
+    nw.store.record_pages([(url, aid) for _, _, url, aid, state, _ in fetched.outcomes if state == "made" and url])
     report = ingest_items(nw.store, fetched.documents, nw.options, progress)
     refused = {e.source: e.reason for e in report.errors}
     stored = nw.store.existing_ids(d.article_id for d in fetched.documents)
     by_id = {d.article_id: d for d in fetched.documents}
-    settled, pages = [], []
+    settled = []
     for sid, key, url, article_id, state, error in fetched.outcomes:
         if state == "made":
             doc = by_id[article_id]
             if article_id in stored:
                 state, error = "stored", None
-                if url:
-                    pages.append((url, article_id))
             else:
                 state, error, article_id = "rejected", refused.get(doc.source, "not stored"), None
         settled.append((sid, key, state, article_id, error))
     nw.store.settle_items(settled)
-    nw.store.record_pages(pages)
+    seconds["ingest"] = lap()
     added = [d.article_id for d in fetched.documents if d.article_id in stored]
     changed = sorted(nw.store.stories_of(added))
     alerts = _alerts(nw, changed, set(added))
     nw.store.add_alerts([(a.story_id, a.kind, a.to_dict()) for a in alerts])
-    return FetchReport(fetched, report, alerts, changed)
+    seconds["dossiers_and_alerts"] = lap()
+    return FetchReport(fetched, report, alerts, changed, seconds)
 
 
 def _alerts(nw: Newsweave, story_ids: list[int], added: set[str]) -> list[Alert]:
@@ -307,7 +327,6 @@ def _alerts(nw: Newsweave, story_ids: list[int], added: set[str]) -> list[Alert]
     before = {sid: nw.cached_dossier(sid)[0] for sid in story_ids}
     nw.build_dossiers(story_ids)
     alerts: list[Alert] = []
-    links = nw.store.copy_links_for(list(added))
     for sid in story_ids:
         story = nw.story(sid)
         members = nw.articles(sid)

@@ -14,6 +14,7 @@ from lxml import etree
 from newsweave.ingest.decode import BadInput
 
 MAX_ITEMS = 200_000
+LISTING_TAGS = ("rss", "feed", "rdf", "channel", "urlset", "sitemapindex", "opml")  # first elements of listings
 _TAG = re.compile(rb"<\s*([A-Za-z][\w:.-]*)")
 _FEED_LINK = re.compile(r"<link\b[^>]*\btype=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.IGNORECASE)

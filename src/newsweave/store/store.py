@@ -484,11 +484,12 @@ class Store(SubscriptionTables):
         rows = self.db.execute(
             "SELECT s.id, s.title, s.articles, s.sources, s.first_date, s.last_date, d.conflicts, "
             "CASE WHEN d.story_id IS NULL THEN 'building' WHEN d.built_from = s.changes THEN 'ready' "
-            "ELSE 'updating' END AS dossier FROM stories s LEFT JOIN dossiers d ON d.story_id = s.id "
-            f"WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset])
+            "ELSE 'updating' END AS dossier, s.created_at, s.updated_at FROM stories s "
+            f"LEFT JOIN dossiers d ON d.story_id = s.id WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset])
         return [{"id": r[0], "title": r[1] or f"Story {r[0]}", "articles": r[2], "independent_sources": r[3],
-                 "first_date": r[4], "last_date": r[5], "conflicts": r[6] or 0, "dossier": r[7]}
-                for r in rows], total
+                 "first_date": r[4], "last_date": r[5], "conflicts": r[6] or 0, "dossier": r[7], "created_at": r[8],
+                 "updated_at": r[9]} for r in rows], total
 
     def outlets(self) -> list[str]:
         return [r[0] for r in self.db.execute(

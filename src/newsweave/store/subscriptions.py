@@ -116,10 +116,13 @@ class SubscriptionTables:
                            [(state, aid, error, sid, key) for sid, key, state, aid, error in outcomes])
 
     def pages_stored(self, urls: Iterable[str]) -> dict[str, str]:
-        """url -> article id, for pages fetched and stored before."""
-        return {r[0]: r[1] for r in self._in("SELECT url, article_id FROM pages WHERE url IN ({})", list(set(urls)))}
+        """url -> article id, for pages fetched before whose article is stored."""
+        return {r[0]: r[1] for r in self._in("SELECT p.url, p.article_id FROM pages p JOIN articles a ON a.id=p.article_id "
+                                             "WHERE p.url IN ({})", list(set(urls)))}
 
     def record_pages(self, pages: list[tuple[str, str]]) -> None:
+        """(url, article id) of pages fetched, written before their articles are stored: a round killed
+        between the two finds the page stored only once its article is."""
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO pages (url, article_id) VALUES (?,?)", pages)
 

@@ -3,6 +3,7 @@ dossier caches, filled by a thread beside the server (pages show the dossiers bu
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, urlencode
@@ -36,6 +37,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 API_DOCS = ("/docs", "/redoc", "/openapi.json", "/static-offline-docs")  # the schema pages run their own scripts
+
+
+LAST_SEEN, VISIT_MARK = "nw_last_seen", "nw_visit_mark"  # cookies: the reader's last request, and the visit's start
 
 
 def create_app(db: str | Path, options: Options | None = None, host: str = "127.0.0.1",
@@ -136,14 +140,19 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
                 "highlights": [{"start": s, "kinds": seg["kinds"]} for s, seg in _starts(a["segments"]) if seg["kinds"]]}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = "",
+    def home(request: Request, q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = "",
              page_number: int = Query(1, alias="page", ge=1, lt=2**40)):
         with open_store() as nw:
             listing = views.story_page(nw, q, sort, outlet, since, until, page_number)
             names = nw.outlets()
         query = {"q": q, "sort": sort, "outlet": outlet, "since": since, "until": until}
-        return page("stories.html", **listing, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
-                    since=since, until=until, query=urlencode({k: v for k, v in query.items() if v}))
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")  # the store's own time format (UTC)
+        mark = views.last_visit(request.cookies.get(LAST_SEEN), request.cookies.get(VISIT_MARK), now)
+        response = page("stories.html", **listing, q=q, sort=sort, sorts=views.SORTS, outlet=outlet, outlets=names,
+                        since=since, until=until, query=urlencode({k: v for k, v in query.items() if v}), mark=mark)
+        for name, value in ((LAST_SEEN, now), (VISIT_MARK, mark or "")):
+            response.set_cookie(name, value, max_age=400 * 86400, httponly=True, samesite="strict")
+        return response
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: int):

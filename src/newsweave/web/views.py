@@ -4,7 +4,7 @@ Nothing here writes HTML by hand: templates (autoescaped) do, so article text is
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from newsweave.api import Newsweave
 from newsweave.clean.html import visible_lines
@@ -21,6 +21,21 @@ SORTS = {"recent": "most recent", "size": "most articles", "sources": "most inde
 
 PAGE_SIZE = 50  # stories per page of the list
 EMPTY_DOSSIER = {"facts": [], "quotes": [], "timeline": [], "summary": [], "coverage": {}}
+
+
+VISIT_GAP = timedelta(minutes=30)  # a reader away this long starts a new visit
+
+
+def last_visit(last_seen: str | None, mark: str | None, now: str) -> str | None:
+    """When the reader's previous visit ended: stories changed after it are marked. A visit is a run of
+    requests less than VISIT_GAP apart, so paging through the list keeps the marks of its first page."""
+    try:
+        gap = datetime.fromisoformat(now) - datetime.fromisoformat(last_seen) if last_seen else None
+    except ValueError:
+        return None
+    if gap is None:
+        return None  # a first visit: nothing is new to this reader yet
+    return last_seen if gap > VISIT_GAP else (mark or None)
 
 
 def story_page(nw: Newsweave, query: str = "", sort: str = "recent", outlet: str = "", since: str = "",
@@ -63,6 +78,7 @@ def story_view(nw: Newsweave, story_id: int, build: bool = True) -> dict | None:
                               for outlet, c in dossier["coverage"].items()],
             "lineage_svg": lineage(members), "timeline_svg": timeline_chart(dossier["timeline"]),
             "events": nw.story_events(story_id),
+            "alerts": nw.alerts(story_id, 20),
             "fact_status": {f["id"]: f["status"] for f in dossier["facts"]}}
 
 
