@@ -18,8 +18,9 @@ import newsweave
 from newsweave import Newsweave
 from newsweave.ingest import read_inputs
 from newsweave.options import Options
-from newsweave.prepare import Preparer
+from newsweave.prepare import CleanJob, Prepared, prepare
 from newsweave.records import InputError, RawDocument
+from newsweave.stages import Dropped
 
 ARTICLE = ("The city council approved a new budget on Tuesday after a long debate about school funding. "
            "Council members said the plan adds money for teachers and repairs to three buildings. "
@@ -184,10 +185,10 @@ def test_a_page_that_breaks_the_cleaner_fails_alone(seeds):
     """Pages are cleaned in batches; one the batch cannot clean is retried alone and named, the rest go on."""
     docs = [RawDocument(p.name, "text", p.read_text(encoding="utf-8")) for p in sorted(seeds.iterdir())]
     broken = RawDocument("broken.txt", "text", b"\x00not decoded")  # bytes where text belongs: the cleaner raises
-    done = Preparer(Options()).prepare_many([(d, frozenset()) for d in [*docs[:2], broken, *docs[2:]]])
+    done = prepare([CleanJob(d) for d in [*docs[:2], broken, *docs[2:]]])
     assert [d.source for d in done] == [*[d.source for d in docs[:2]], "broken.txt", *[d.source for d in docs[2:]]]
-    assert done[2].article is None and done[2].error.startswith("cannot clean")
-    assert all(d.article is not None and d.article.text for d in done[:2] + done[3:])
+    assert isinstance(done[2], Dropped) and done[2].reason.startswith("cannot clean") and done[2].stage == "clean"
+    assert all(isinstance(d, Prepared) and d.article.text for d in done[:2] + done[3:])
 
 
 def test_rss_and_atom_feeds_are_read_item_by_item(seeds, tmp_path):

@@ -10,8 +10,7 @@ from newsweave import Newsweave
 from newsweave.cluster import DocumentFrequencies, count_matrix
 from newsweave.cluster.features import pack
 from newsweave.dedup.minhash import MinHasher
-from newsweave.options import Options
-from newsweave.prepare import Preparer
+from newsweave.prepare import CleanJob, prepare
 from newsweave.records import RawDocument
 from newsweave.store import Store
 from newsweave.store.schema import MIGRATIONS
@@ -27,7 +26,7 @@ def indexed(store: Store) -> int:
 
 def store_unindexed(store: Store, source: str, text: str) -> str:
     """Store one article the way ingest does, without placing or indexing it."""
-    done = Preparer(Options())(RawDocument(source, "text", text), frozenset())
+    [done] = prepare([CleanJob(RawDocument(source, "text", text))])
     store.add_articles([(done.article, done.text_hash, done.signature, done.words, done.anchors)])
     return done.article.id
 

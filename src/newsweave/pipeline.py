@@ -14,12 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from newsweave.clean import Cleaner, chrome_group
+from newsweave.executor import LocalExecutor
 from newsweave.ingest import read_inputs
 from newsweave.ingest.fetch import is_url
 from newsweave.options import Options
 from newsweave.placement import Placement
-from newsweave.prepare import PreparePool
+from newsweave.prepare import CleanJob
 from newsweave.records import InputError, RawDocument
+from newsweave.stages import Dropped, add_stats
 from newsweave.store import Store
 from newsweave.upgrade import refresh_features
 
@@ -35,6 +37,7 @@ class IngestReport:
     already_stored: int = 0
     errors: list[InputError] = field(default_factory=list)
     warnings: list[InputError] = field(default_factory=list)  # stored, with something dropped (a bad date)
+    read_errors: int = 0  # inputs the readers could not read (the stages' drops are in `errors` too)
     placed: int = 0
     stories_opened: int = 0
     copies_linked: int = 0
@@ -65,8 +68,8 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
     options = options or Options()
     refresh_features(store, options)  # a store from an older version first, so old and new compare alike
     report = IngestReport()
-    cleaner = Cleaner(options)
-    preparer = PreparePool(options)
+    cleaner = Cleaner(options)  # here only to find the lines an outlet repeats across a batch
+    executor = LocalExecutor(options)
     run_id = store.start_run()
 
     in_flight: list = []  # results of the batch the workers are preparing
@@ -81,11 +84,12 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
         if not in_flight:
             return
         rows = []
-        for done in in_flight.pop()():
-            cleaner.stats.add(done.stat)
-            if done.article is None:
-                report.errors.append(InputError(done.source, done.error))
-            else:
+        for records, stats in in_flight.pop()():
+            add_stats(report.stats, stats)
+            for done in records:
+                if isinstance(done, Dropped):
+                    report.errors.append(InputError(done.source, done.reason))
+                    continue
                 if done.warning:
                     report.warnings.append(InputError(done.source, done.warning))
                 rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
@@ -101,7 +105,7 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
         fresh = [d for d in batch if d.article_id not in stored]
         report.already_stored += len(batch) - len(fresh)
         repeated = cleaner.repeated_lines(fresh)
-        running = preparer.submit([(doc, frozenset(repeated.get(chrome_group(doc), ()))) for doc in fresh])
+        running = executor.submit([CleanJob(doc, frozenset(repeated.get(chrome_group(doc), ()))) for doc in fresh])
         store_prepared()  # the previous batch, while the workers prepare this one
         in_flight.append(running)
 
@@ -111,6 +115,7 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
         for item in items:
             if isinstance(item, InputError):
                 report.errors.append(item)
+                report.read_errors += 1
                 if progress:
                     progress("error", 1)
                 continue
@@ -129,11 +134,11 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
             submit_batch(batch)
         store_prepared()
     finally:
-        preparer.close()
+        executor.close()
 
     with store.indexing_text():
         place_pending(store, options, report, progress, shingles)
-    report.stats["clean"] = cleaner.stats.counts
+    report.stats["read"] = {"documents": report.read, "errors": report.read_errors}
     store.finish_run(run_id, {"read": report.read, "added": report.added, "placed": report.placed,
                               "already_stored": report.already_stored, "errors": len(report.errors),
                               "stages": report.stats}, report.errors)

@@ -10,7 +10,7 @@ from newsweave.clean.html import clean_html
 from newsweave.clean.meta import find_date
 from newsweave.clean.text import CleanResult, TextCleaner
 from newsweave.options import Options
-from newsweave.records import Article, RawDocument, StageStats
+from newsweave.records import Article, RawDocument
 
 __all__ = ["Cleaner", "CleanResult", "TextCleaner", "chrome_group", "clean_html"]
 
@@ -23,12 +23,11 @@ def chrome_group(doc: RawDocument) -> str:
 
 
 class Cleaner:
-    """Stage: RawDocument -> Article (None when no article text is left, counted with its reason)."""
+    """RawDocument -> Article (None when no article text is left); run as a stage by prepare.CleanStage."""
 
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
         self.text = TextCleaner(threshold=self.options.keep_threshold, min_lines=self.options.min_lines_to_classify)
-        self.stats = StageStats("clean")
 
     def repeated_lines(self, docs: list[RawDocument]) -> dict[str, set[str]]:
         """Short lines found in several documents of one group: navigation and forms, not news."""
@@ -51,9 +50,7 @@ class Cleaner:
 
     def article_from(self, doc: RawDocument, result: CleanResult) -> Article | None:
         if not result.text.strip():
-            self.stats.add("dropped_no_text")
             return None
-        self.stats.add(f"cleaned_{doc.kind}")
         return Article(
             id=doc.article_id, source=doc.source, kind=doc.kind, raw=doc.content, text=result.text,
             title=doc.title or result.title, url=doc.url, outlet=doc.outlet or result.site,
