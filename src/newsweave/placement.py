@@ -45,7 +45,8 @@ class Placement:
         self.rows: list[tuple[int, int, Member]] = []  # ... their members: (seq, story id, member), in ingest order
 
     def run(self) -> PlacementResult:
-        pending = self.store.pending_articles(raw=False)
+        # without their text: only containment and titles read it, late, for the stories that changed
+        pending = self.store.pending_articles(raw=False, text=False)
         if not pending:
             return PlacementResult()
         self.pending = pending
@@ -160,10 +161,9 @@ class Placement:
         for aid, sid in self._current().items():
             by_story.setdefault(sid, []).append(aid)
         involved = {aid for sid in set(self.assignments.values()) | set(grown) for aid in by_story.get(sid, [])}
-        articles = {a.id: a for a in self.pending}
-        articles |= {a.id: a for a in self.store.articles_by_id(involved, raw=False)}
+        articles = {a.id: a for a in self.store.articles_by_id(involved | {a.id for a in self.pending}, raw=False)}
         self.detector.load_signatures(involved)
-        self.detector.contained_in_stories(self.pending, {aid: by_story.get(sid, [])
+        self.detector.contained_in_stories([articles[a.id] for a in self.pending], {aid: by_story.get(sid, [])
                                                           for aid, sid in self.assignments.items()}, articles)
         return by_story, articles
 
@@ -260,7 +260,7 @@ class Placement:
         the articles whose link goes (now the original of their group)."""
         existing = self.store.copy_groups(paired)
         ids = paired | set(existing) | {link.original_id for link in existing.values()}
-        full = {a.id: a for a in self.store.articles_by_id(ids)}
+        full = {a.id: a for a in self.store.articles_by_id(ids, raw=False)}
         self.detector.load_signatures(ids)
         return self.detector.changed_links(full, existing)
 

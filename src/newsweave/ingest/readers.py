@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
 
-from newsweave.ingest.decode import BadInput, decode_html, decode_text, read_bytes
+from newsweave.ingest.decode import BadInput, decode_html, decode_text, looks_binary, read_bytes
 from newsweave.ingest.listings import ListedItem, parse_listing
 from newsweave.records import InputError, RawDocument
 
@@ -24,6 +26,37 @@ class Reader(Protocol):
     def accepts(self, path: Path) -> bool: ...
 
     def read(self, path: Path, limit: int) -> Iterator[Item]: ...
+
+
+def _stream_lines(path: Path) -> Iterator[tuple[int, str | BadInput]]:
+    """(line number, text) of a JSON-lines file (gzipped or not), one line at a time; a line that is not
+    UTF-8 comes as BadInput, for that line alone. A whole file that is binary, empty, UTF-16 (which has no
+    lines of bytes), a broken gzip or a gzip bomb raises BadInput."""
+    if path.stat().st_size == 0:
+        raise BadInput("empty file")
+    with open(path, "rb") as raw:
+        head = raw.read(2)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: decoded whole
+        yield from enumerate(decode_text(read_bytes(path, JSON_FILE_LIMIT)).splitlines(), start=1)
+        return
+    opener = gzip.open if path.name.endswith(".gz") else open
+    total = 0
+    try:
+        with opener(path, "rb") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                total += len(line)
+                if total > JSON_FILE_LIMIT:
+                    raise BadInput(f"over {JSON_FILE_LIMIT / 2**30:.0f} GiB of records (stopped reading there)")
+                if lineno == 1:
+                    if looks_binary(line[:8192]):
+                        raise BadInput("binary content, not text")
+                    line = line.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    yield lineno, line.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as e:
+                    yield lineno, BadInput(f"not valid UTF-8 (byte 0x{line[e.start]:02x} at column {e.start + 1})")
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise BadInput(f"broken or truncated gzip ({e}); the records before it were read") from None
 
 
 def _suffix(path: Path) -> str:
@@ -122,6 +155,12 @@ class JsonReader:
         return _suffix(path).endswith((".json", ".jsonl", ".ndjson"))
 
     def read(self, path: Path, limit: int) -> Iterator[Item]:
+        if not _suffix(path).endswith(".json"):  # JSON lines: read line by line, never the whole file at once
+            try:
+                yield from self._lines(path, _stream_lines(path), limit)
+            except BadInput as e:
+                yield InputError(str(path), str(e))
+            return
         try:
             data = read_bytes(path, JSON_FILE_LIMIT)  # a JSONL file holds many articles: `limit` is per record
             text = decode_text(data)
@@ -147,8 +186,16 @@ class JsonReader:
                 for i, obj in enumerate(items):
                     yield record_to_document(obj, f"{path}[{i}]" if isinstance(whole, list) else str(path), limit)
                 return
+        yield from self._lines(path, enumerate(text.splitlines(), start=1), limit)
+
+    @staticmethod
+    def _lines(path: Path, lines: Iterable[tuple[int, str | BadInput]], limit: int) -> Iterator[Item]:
         records = errors = 0
-        for lineno, line in enumerate(text.splitlines(), start=1):
+        for lineno, line in lines:
+            if isinstance(line, BadInput):
+                errors += 1
+                yield InputError(f"{path}:{lineno}", str(line))
+                continue
             if errors > MAX_BAD_RECORDS:
                 yield InputError(str(path), f"more than {MAX_BAD_RECORDS} bad records: the rest of the file is not read")
                 return
@@ -173,7 +220,7 @@ class JsonReader:
             item = record_to_document(obj, source, limit)
             errors += isinstance(item, InputError)
             yield item
-        if records == 0:
+        if records == 0 and errors == 0:
             yield InputError(str(path), "no records (only blank lines)")
 
 

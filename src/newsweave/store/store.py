@@ -106,10 +106,10 @@ class Store(SubscriptionTables):
         row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
         return self._article(row) if row else None
 
-    def articles(self, where: str = "1", params: tuple = (), raw: bool = True) -> list[Article]:
+    def articles(self, where: str = "1", params: tuple = (), raw: bool = True, text: bool = True) -> list[Article]:
         """Articles matching `where`, in ingest order; with `raw` False their raw input is left empty (it is
         the largest column, and only the cleaner's view of an article needs it)."""
-        rows = self.db.execute(f"SELECT {_columns(raw)} FROM articles WHERE {where} ORDER BY seq", params)
+        rows = self.db.execute(f"SELECT {_columns(raw, text)} FROM articles WHERE {where} ORDER BY seq", params)
         return [self._article(r) for r in rows]
 
     def articles_by_id(self, ids: Iterable[str], raw: bool = True) -> list[Article]:
@@ -125,9 +125,9 @@ class Store(SubscriptionTables):
     def article_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def pending_articles(self, raw: bool = True) -> list[Article]:
+    def pending_articles(self, raw: bool = True, text: bool = True) -> list[Article]:
         """Articles stored but not yet placed in a story (new, or left by an interrupted run)."""
-        return self.articles("story_id IS NULL", raw=raw)
+        return self.articles("story_id IS NULL", raw=raw, text=text)
 
     def features(self, ids: Iterable[str] | None = None) -> dict[str, tuple[bytes, bytes, bytes]]:
         if ids is None:
@@ -559,9 +559,13 @@ class Store(SubscriptionTables):
             db.execute("UPDATE runs SET finished_at=datetime('now'), stats=? WHERE id=?", (json.dumps(stats), run_id))
 
 
-def _columns(raw: bool) -> str:
-    """The article columns to select: all, or all but the raw input (read as empty)."""
-    return "*" if raw else ", ".join("'' AS raw" if c == "raw" else c for c in ARTICLE_COLUMNS)
+def _columns(raw: bool, text: bool = True) -> str:
+    """The article columns to select: all, or all but the raw input and (with `text` False) the text, which
+    are read as empty."""
+    if raw and text:
+        return "*"
+    empty = {"raw"} if text else {"raw", "text"}
+    return ", ".join(f"'' AS {c}" if c in empty else c for c in ARTICLE_COLUMNS)
 
 
 def root_of(article_id: str, links: dict[str, CopyLink]) -> str:
