@@ -232,3 +232,20 @@ def test_rss_and_atom_feeds_are_read_item_by_item(seeds, tmp_path):
         assert report.added == 3 and report.placed == 3
         stored = {a.title: a for a in nw.articles()}
         assert "Kim" in stored["Report 1"].text and stored["Report 1"].outlet == "Example Wire"
+
+
+def test_a_json_lines_file_is_read_line_by_line(tmp_path):
+    """A line that is not UTF-8 is that line's error, the others are read; a gzipped file cut off keeps the
+    records before the cut."""
+    import gzip
+
+    good = [json.dumps({"text": f"{ARTICLE} Report {k}."}).encode() for k in range(3)]
+    (tmp_path / "mixed.jsonl").write_bytes(good[0] + b"\n" + b'{"text": "caf\xe9 au lait"}\n' + good[1] + b"\n")
+    whole = gzip.compress(b"\n".join(good * 200) + b"\n")
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    docs, errors = read_all(tmp_path)
+    reasons = {Path(e.source).name: e.reason for e in errors}
+    assert "not valid UTF-8" in reasons["mixed.jsonl:2"] and "broken or truncated gzip" in reasons["cut.jsonl.gz"]
+    mixed = [d for d in docs if "mixed.jsonl" in d.source]
+    assert [Path(d.source).name for d in mixed] == ["mixed.jsonl:1", "mixed.jsonl:3"]
+    assert 0 < len([d for d in docs if "cut.jsonl.gz" in d.source]) < 600

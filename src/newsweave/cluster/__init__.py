@@ -234,6 +234,7 @@ class StoryClusterer:
                 for r, p in enumerate(part):
                     stories.setdefault(out[p[0]], []).append(p)
                 story_ids = list(stories)
+                story_vecs = None  # the old vectors go before the new are built: never both in memory
                 story_vecs = self._story_vectors(stories, story_ids, df)
         return out
 

@@ -9,7 +9,7 @@ import re
 from typing import Protocol
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from newsweave.dedup.minhash import MinHasher, shingle_hashes
 from newsweave.options import Options
@@ -96,22 +96,29 @@ class CopyDetector:
         self.options = options or Options()
         self.placed = placed
         self.hasher = MinHasher(self.options.num_perm, self.options.shingle_size)
+        # datasketch picks the bands (b bands of r rows) that best fit the threshold; the index itself is a
+        # dict of 64-bit band keys, the keys the store keeps for placed articles (a fraction of the memory)
         self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
-        self.new_buckets: list[tuple[int, str]] = []  # (bucket key, article id) of the new articles, to store
+        self._bucket: dict[int, list[str]] = {}  # band key -> articles indexed in this pass
+        self._new_keys: list[tuple[str, np.ndarray]] = []  # (article id, its band keys) of the new articles
         self._placed_hash: dict[str, str] = {}  # looked up in `placed` for the new articles: text hash -> id
         self._placed_bucket: dict[int, set[str]] = {}  # ... bucket key -> placed articles in it
         self.signatures: dict[str, np.ndarray] = {}
         self._shingles: dict[str, np.ndarray] = {}
         self._compared: set[tuple[str, str]] = set()  # pairs already checked for containment
-        self._permutations = MinHash(num_perm=self.options.num_perm, scheme="legacy").permutations
         self.by_hash: dict[str, str] = {}
         self.pairs: dict[tuple[str, str], dict] = {}
         self.stats = StageStats("dedup")
 
     def add_existing(self, article_id: str, signature: np.ndarray, text_hash: str) -> None:
         """An article placed before, held in memory (without `placed` to look them up)."""
-        self._index(article_id, signature)
+        self._index(article_id, signature, self.bucket_key_matrix(signature[None, :])[0])
         self.by_hash.setdefault(text_hash, article_id)
+
+    @property
+    def new_buckets(self):
+        """(bucket key, article id) rows of the new articles, for the store."""
+        return ((int(key), aid) for aid, keys in self._new_keys for key in keys)
 
     def bucket_keys(self, signature: np.ndarray) -> list[int]:
         """One 64-bit key per LSH band of the signature: two articles share a key where datasketch's index
@@ -134,37 +141,32 @@ class CopyDetector:
         for article_id, blob in (self.placed.signatures(missing) if missing else {}).items():
             self.signatures[article_id] = np.frombuffer(blob, dtype=np.uint64)
 
-    def _minhash(self, signature: np.ndarray) -> MinHash:
-        # our signatures use datasketch's pre-2.0 affine scheme (mod 2**61-1, 32-bit values)
-        return MinHash(num_perm=self.options.num_perm, hashvalues=signature, permutations=self._permutations,
-                       scheme="legacy")
-
-    def _index(self, article_id: str, signature: np.ndarray) -> None:
+    def _index(self, article_id: str, signature: np.ndarray, keys: np.ndarray) -> None:
         self.signatures[article_id] = signature
-        self.lsh.insert(article_id, self._minhash(signature))
+        for key in keys.tolist():
+            self._bucket.setdefault(key, []).append(article_id)
 
     def add_new_batch(self, articles: list[tuple[str, np.ndarray, str]]) -> None:
         """`add_new` for (id, signature, text hash) of many new articles, the placed ones they may copy
         looked up at once."""
         matrix = self.bucket_key_matrix(np.vstack([sig for _, sig, _ in articles])) if articles else []
-        keys = {aid: [int(k) for k in row] for (aid, _, _), row in zip(articles, matrix)}
         if self.placed:
             self._placed_hash = self.placed.first_placed_with_hashes([h for _, _, h in articles])
-            self._placed_bucket = self.placed.bucket_members([k for ks in keys.values() for k in ks])
+            self._placed_bucket = self.placed.bucket_members(np.unique(matrix).tolist() if len(matrix) else [])
             self.load_signatures({aid for ids in self._placed_bucket.values() for aid in ids})
-        for aid, signature, text_hash in articles:
-            self.add_new(aid, signature, text_hash, keys[aid])
+        for (aid, signature, text_hash), keys in zip(articles, matrix):
+            self.add_new(aid, signature, text_hash, keys)
 
-    def add_new(self, article_id: str, signature: np.ndarray, text_hash: str, keys: list[int] | None = None) -> None:
+    def add_new(self, article_id: str, signature: np.ndarray, text_hash: str, keys: np.ndarray | None = None) -> None:
         """Compare a new article with everything seen so far (placed articles first), then index it."""
-        keys = keys if keys is not None else self.bucket_keys(signature)
+        keys = keys if keys is not None else self.bucket_key_matrix(signature[None, :])[0]
         same_text = self._placed_hash.get(text_hash) or self.by_hash.get(text_hash)
         if same_text:
             self.pairs[(article_id, same_text)] = {"method": "exact", "jaccard": 1.0}
             self.stats.add("exact")
         else:
-            mates = set(self.lsh.query(self._minhash(signature)))
-            mates.update(aid for key in keys for aid in self._placed_bucket.get(key, ()))
+            mates = {aid for key in keys.tolist() for aid in self._bucket.get(key, ())}
+            mates.update(aid for key in keys.tolist() for aid in self._placed_bucket.get(key, ()))
             best, best_j = None, 0.0
             for other in sorted(mates):  # sorted: ties break the same way every run
                 j = MinHasher.jaccard(signature, self.signatures[other])
@@ -174,8 +176,8 @@ class CopyDetector:
                 self.pairs[(article_id, best)] = {"method": "near-duplicate", "jaccard": round(best_j, 3)}
                 self.stats.add("near_duplicate")
             self.by_hash[text_hash] = article_id
-        self._index(article_id, signature)
-        self.new_buckets += [(key, article_id) for key in keys]
+        self._index(article_id, signature, keys)
+        self._new_keys.append((article_id, keys))
 
     def remember_shingles(self, known: dict[str, np.ndarray]) -> None:
         """Shingle hashes computed earlier (by the workers that cleaned the articles)."""
