@@ -66,7 +66,7 @@ class Placement:
                         count_matrix([features[a.id][2] for a in others]))
         merged = self._merge(set(self.assignments.values()) | set(grown))
         by_story, articles = self._contained(grown)
-        links, unlinked = self._links({x for pair in self.detector.pairs for x in pair})
+        links, unlinked = self._links({x for pair in self.detector.pairs for x in pair}, articles)
         titles = {sid: self._title(by_story[sid], articles) for sid in set(self.assignments.values()) if sid < 0}
         # a story that lost members to a split is named again after the ones it keeps
         story_of = self._story_of()
@@ -255,12 +255,13 @@ class Placement:
             names.update(int(i) for i in name_columns(m.anchors) if df.anchors[i] <= most)
         return names
 
-    def _links(self, paired: set[str]) -> tuple[list[CopyLink], list[str]]:
+    def _links(self, paired: set[str], held: dict[str, Article]) -> tuple[list[CopyLink], list[str]]:
         """The copy links that change (every group holding a new pair, linked to its original again), and
-        the articles whose link goes (now the original of their group)."""
+        the articles whose link goes (now the original of their group). `held`: articles read already."""
         existing = self.store.copy_groups(paired)
         ids = paired | set(existing) | {link.original_id for link in existing.values()}
-        full = {a.id: a for a in self.store.articles_by_id(ids, raw=False)}
+        full = {aid: held[aid] for aid in ids if aid in held}
+        full |= {a.id: a for a in self.store.articles_by_id(ids - full.keys(), raw=False)}
         self.detector.load_signatures(ids)
         return self.detector.changed_links(full, existing)
 

@@ -156,6 +156,7 @@ class CopyDetector:
             self.load_signatures({aid for ids in self._placed_bucket.values() for aid in ids})
         for (aid, signature, text_hash), keys in zip(articles, matrix):
             self.add_new(aid, signature, text_hash, keys)
+        self._bucket.clear()  # the batch is compared: its index is not needed again, and is large
 
     def add_new(self, article_id: str, signature: np.ndarray, text_hash: str, keys: np.ndarray | None = None) -> None:
         """Compare a new article with everything seen so far (placed articles first), then index it."""
