@@ -59,3 +59,13 @@ def test_demo_runs_on_the_bundled_corpus(tmp_path):
     stories = json.loads(run_cli("stories", "--db", str(db), "--json", "--limit", "1000", check=True).stdout)
     assert 10 <= len(stories) <= 120
     assert sum(len(s["article_ids"]) for s in stories) == 226
+
+
+def test_only_commands_that_add_create_a_store(tmp_path):
+    """A mistyped --db is named, not silently created empty: only ingest and follow may create a store."""
+    missing = tmp_path / "seedz.db"
+    for args in (["stories"], ["show", "1"], ["export", "-f", "json", "-o", str(tmp_path / "out.json")], ["dossiers"],
+                 ["sources"], ["fetch"]):
+        proc = run_cli(*args, "--db", str(missing))
+        assert proc.returncode == 2 and f"no store at {missing}" in proc.stderr.replace("\n", ""), args
+    assert not missing.exists() and not (tmp_path / "out.json").exists()
