@@ -127,6 +127,9 @@ def test_seed_story_dossier(seeds, db):
     assert not any(f["status"] == "conflict" for f in facts if f.get("counted") == "day")
     regiment = one(lambda f: f["kind"] == "entity" and "528th" in f["statement"])
     assert regiment["status"] == "agreed" and len(regiment["sources"]) == 4
+    # the unit's medal, tagged a law by the tagger in some texts and an organisation in others, is one fact
+    medal = one(lambda f: f["kind"] == "entity" and "Order of Freedom and Independence" in f["statement"])
+    assert medal["status"] == "agreed" and len(medal["sources"]) >= 3
     miracle = [q for q in d["quotes"] if "miracle" in q["text"]]
     # three independent sources have these words (the two copies of one article count once; the fifth
     # article does not quote the speech)

@@ -19,7 +19,7 @@ from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
 from newsweave.workers import process_pool
 
-FACTS_VERSION = "39"  # bump when extraction or alignment changes, so cached results are recomputed
+FACTS_VERSION = "40"  # bump when extraction or alignment changes, so cached results are recomputed
 MIN_STORIES_PARALLEL = 8  # fewer stale dossiers are aligned in-process (starting workers costs more)
 
 

@@ -13,7 +13,7 @@ from newsweave.facts import same_name
 from newsweave.records import ArticleFacts
 
 BACKGROUND_DAYS = 365  # a date over a year before the story's first report is background (a founding, an old war)
-ENTITY_FACT_LABELS = {"ORG", "FAC", "EVENT"}  # the organisations, units and events a story is about
+ENTITY_FACT_LABELS = {"ORG", "FAC", "EVENT", "LAW"}  # the organisations, units, events, laws and awards a story is about
 
 
 def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],

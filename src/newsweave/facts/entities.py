@@ -9,7 +9,7 @@ from spacy.tokens import Span
 
 from newsweave.records import EntityMention
 
-LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"}  # LAW: acts, treaties, and the awards it tags so
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "gen", "general", "col", "colonel", "lt", "capt",
           "president", "leader", "supreme", "premier", "chancellor", "minister", "prime", "foreign", "defense",
           "defence", "secretary", "senator", "sen", "rep", "governor", "gov", "mayor", "king", "queen", "prince",
