@@ -47,3 +47,13 @@ def test_counters_add_up_the_same_in_one_process_or_in_workers(tmp_path):
         dropped = report.stats["clean"].get("dropped_no_text", 0) + report.stats["clean"].get("dropped_too_short", 0)
         assert dropped == 1 and len(report.errors) == 2
     assert stats[0] == stats[1]
+
+
+def test_the_facts_stage_counts_alike_in_one_process_or_two(seeds):
+    from newsweave.facts import FactExtractor, facts_to_json
+
+    items = [(p.name, p.read_text(encoding="utf-8"), "2025-12-13") for p in sorted(seeds.iterdir())]
+    extractor = FactExtractor()
+    here, counted_here = [facts_to_json(f) for f in extractor.run(items)], extractor.take_stats()
+    spread = [facts_to_json(f) for f in extractor.extract_many(items, processes=2)]
+    assert spread == here and extractor.take_stats() == counted_here and counted_here["quantities"] > 10

@@ -6,6 +6,7 @@ else the earliest date in its story.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections import deque
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
 from newsweave.workers import process_pool
 
+log = logging.getLogger(__name__)
 FACTS_VERSION = "40"  # bump when extraction or alignment changes, so cached results are recomputed
 MIN_STORIES_PARALLEL = 8  # fewer stale dossiers are aligned in-process (starting workers costs more)
 
@@ -83,6 +85,8 @@ class DossierBuilder:
             if progress:
                 progress(start + len(part), len(todo))  # (done, total) articles
         self._align_stale(by_story, roots, bases, changes, workers)
+        if todo:
+            log.info("facts of %d articles: %s", len(todo), self.extractor.take_stats())
         return len(todo)
 
     @property

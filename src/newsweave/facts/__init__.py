@@ -3,6 +3,7 @@ into the cleaned text. Stage contract: (article text, base date) in, ArticleFact
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 from newsweave.facts.dates import extract_dates, parse_base
@@ -10,7 +11,8 @@ from newsweave.facts.entities import extract_entities, name_tokens, same_name
 from newsweave.facts.nlp import DEFAULT_MODEL, load
 from newsweave.facts.quantities import extract_quantities
 from newsweave.facts.quotes import extract_quotes, sentence_voices
-from newsweave.records import ArticleFacts, DateMention, EntityMention, QuantityMention, QuoteMention, StageStats
+from newsweave.records import ArticleFacts, DateMention, EntityMention, QuantityMention, QuoteMention
+from newsweave.stages import Stage
 from newsweave.workers import process_pool
 
 __all__ = ["FactExtractor", "facts_from_json", "facts_to_json", "name_tokens", "parse_base", "same_name"]
@@ -29,11 +31,22 @@ def parsed_part(text: str) -> str:
     return text[: cut if cut > MAX_PARSED_CHARS // 2 else MAX_PARSED_CHARS]
 
 
-class FactExtractor:
+class FactExtractor(Stage):
+    """The facts stage: (article id, cleaned text, base date) in, ArticleFacts out (newsweave.stages)."""
+
+    name = "facts"
+
     def __init__(self, model: str = DEFAULT_MODEL):
+        super().__init__()
         self.model = model
         self.nlp = load(model)
-        self.stats = StageStats("facts")
+
+    def run(self, items: Iterable[tuple[str, str, str | None]], batch_size: int = 16) -> Iterator[ArticleFacts]:
+        """spaCy parses the texts as one stream."""
+        items = list(items)
+        docs = self.nlp.pipe((parsed_part(text) for _, text, _ in items), batch_size=batch_size)
+        for (aid, _, base), doc in zip(items, docs):
+            yield self.from_doc(aid, doc, base)
 
     def extract(self, article_id: str, text: str, base_date: str | None) -> ArticleFacts:
         return self.from_doc(article_id, self.nlp(parsed_part(text)), base_date)
@@ -46,14 +59,14 @@ class FactExtractor:
         if processes > 1 and len(items) >= 2 * processes:
             share = -(-len(items) // (processes * 4))  # a few chunks per worker keeps them all busy
             chunks = [items[i: i + share] for i in range(0, len(items), share)]
+            done = []
             with process_pool(processes, _init_worker, (self.model,)) as pool:
-                done = [f for part in pool.map(_extract_chunk, chunks) for f in part]
-            for f in done:
-                for name in ("entities", "quantities", "dates", "quotes"):
-                    self.stats.add(name, len(getattr(f, name)))
+                for part, counts in pool.map(_extract_chunk, chunks):  # each worker's counters, summed here
+                    done += part
+                    for name, n in counts.items():
+                        self.stats.add(name, n)
             return done
-        docs = self.nlp.pipe((parsed_part(text) for _, text, _ in items), batch_size=batch_size)
-        return [self.from_doc(aid, doc, base) for (aid, _, base), doc in zip(items, docs)]
+        return list(self.run(items, batch_size))
 
     def from_doc(self, article_id: str, doc, base_date: str | None) -> ArticleFacts:
         entities = extract_entities(doc)
@@ -78,8 +91,8 @@ def _init_worker(model: str) -> None:
     _worker = FactExtractor(model)
 
 
-def _extract_chunk(items: list[tuple[str, str, str | None]]) -> list[ArticleFacts]:
-    return _worker.extract_many(items)
+def _extract_chunk(items: list[tuple[str, str, str | None]]) -> tuple[list[ArticleFacts], dict[str, int]]:
+    return list(_worker.run(items)), _worker.take_stats()
 
 
 def facts_to_json(facts: ArticleFacts) -> str:
