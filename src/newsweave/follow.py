@@ -66,7 +66,7 @@ def item_document(item: ListedItem, listing_title: str | None, page: Response | 
     if item.link and not item.full:
         return "page not fetched, and the feed gives a summary only"
     if too_short(item.content):
-        return "item has no link and gives a headline only"
+        return "item gives a headline only" + ("" if item.link else ", and no link")
     doc = record_to_document(item_record(item, outlet), source, limit)
     return doc.reason if isinstance(doc, InputError) else doc
 
