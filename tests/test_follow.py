@@ -211,3 +211,14 @@ def test_the_web_ui_marks_stories_changed_since_the_last_visit_and_shows_what_ch
         assert away.count(">NEW<") == len(rows)  # away for long: everything is new since that visit
         page = httpx.get(f"{url}/story/{seed_story}").text
         assert "What changed" in page and "new independent source: Global Post" in page and "sources now disagree" in page
+
+
+def test_a_round_fetches_at_most_so_many_pages_and_the_rest_next_round(site, tmp_path):
+    with Newsweave(tmp_path / "c.db", quick(max_pages_per_round=2)) as nw:
+        nw.follow([site.url("/world/rss.xml")])  # three items in round 1: two pages and one robots.txt forbids
+        first = nw.fetch(EVERY, now=T0)
+        assert len(first.round.outcomes) == 2 and first.round.pages_fetched == 1  # the oldest two items
+        second = nw.fetch(EVERY, now=T0 + EVERY)
+        assert second.ingest.added == 1 and len(nw.articles()) == 2
+        [source] = nw.sources()
+        assert source.items == 3 and source.articles == 2 and source.pending == 0 and source.failed == 1

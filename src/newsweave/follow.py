@@ -221,7 +221,7 @@ class FetchRound:
                 last_modified=got.last_modified, items=rows)
 
     def _pages(self, report: RoundReport) -> None:
-        pending = self.store.pending_items(self.options.max_item_attempts)
+        pending = self.store.pending_items(self.options.max_item_attempts, self.options.max_pages_per_round)
         urls = {id(i): canonical_url(i.link) for i in pending if i.link}
         stored = self.store.pages_stored(urls.values())
         to_fetch = [u for u in dict.fromkeys(urls.values()) if u not in stored]

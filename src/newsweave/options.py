@@ -48,3 +48,5 @@ class Options:
     max_redirects: int = 5
     obey_robots: bool = True  # robots.txt, read with the standard library's parser
     max_item_attempts: int = 5  # a feed item whose page keeps failing is tried this many rounds, then given up
+    max_pages_per_round: int = 2000  # pages fetched in one round (a first sitemap may list 50,000): the rest
+    # wait for the next rounds, oldest first, so a round ends in minutes and its alerts come out

@@ -99,12 +99,14 @@ class SubscriptionTables:
                            "content, full) VALUES (?,?,?,?,?,?,?,?)", [(subscription_id, *item) for item in items])
             return db.total_changes - before
 
-    def pending_items(self, max_attempts: int) -> list[PendingItem]:
-        """Items whose page is not stored yet: new ones, and failed ones with attempts left, oldest first."""
+    def pending_items(self, max_attempts: int, limit: int = -1) -> list[PendingItem]:
+        """Items whose page is not stored yet: new ones, and failed ones with attempts left, oldest first
+        (at most `limit`)."""
         rows = self.db.execute(
             "SELECT i.subscription_id, i.key, i.link, i.title, i.published, i.author, i.content, i.full, i.attempts, "
             "s.title, s.url FROM feed_items i JOIN subscriptions s ON s.id=i.subscription_id "
-            "WHERE i.state='new' OR (i.state='failed' AND i.attempts < ?) ORDER BY i.rowid", (max_attempts,))
+            "WHERE i.state='new' OR (i.state='failed' AND i.attempts < ?) ORDER BY i.rowid LIMIT ?",
+            (max_attempts, limit))
         return [PendingItem(*r) for r in rows]
 
     def settle_items(self, outcomes: list[tuple[int, str, str, str | None, str | None]]) -> None:
