@@ -209,6 +209,10 @@ def test_the_web_ui_marks_stories_changed_since_the_last_visit_and_shows_what_ch
         assert marked.pop(seed_story) == "CHANGED" and marked.pop(blast) == "NEW" and set(marked.values()) == {""}
         away = httpx.get(f"{url}/", cookies={"nw_last_seen": "2000-01-01 00:00:00", "nw_visit_mark": between}).text
         assert away.count(">NEW<") == len(rows)  # away for long: everything is new since that visit
+        sources = httpx.get(f"{url}/api/sources").json()
+        assert len(sources) == 4 and all(s["last_error"] is None and s["articles"] >= 1 for s in sources)
+        listing = httpx.get(f"{url}/sources").text
+        assert "Korea Watch" in listing and site.url("/gp/rss.xml") in listing and "never" not in listing
         page = httpx.get(f"{url}/story/{seed_story}").text
         assert "What changed" in page and "new independent source: Global Post" in page and "sources now disagree" in page
 

@@ -139,6 +139,16 @@ def create_app(db: str | Path, options: Options | None = None, host: str = "127.
                 "dossier_state": a["dossier_state"],
                 "highlights": [{"start": s, "kinds": seg["kinds"]} for s, seg in _starts(a["segments"]) if seg["kinds"]]}
 
+    @app.get("/api/sources", summary="The sources followed (feeds, sitemaps), with their last fetch and counts")
+    def api_sources() -> list[dict]:
+        with open_store() as nw:
+            return [s.to_dict() for s in nw.sources()]
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page():
+        with open_store() as nw:
+            return page("sources.html", sources=nw.sources())
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, q: str = "", sort: str = "recent", outlet: str = "", since: str = "", until: str = "",
              page_number: int = Query(1, alias="page", ge=1, lt=2**40)):
