@@ -55,7 +55,7 @@ class Fetcher:
 
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
-        # trust_env: a proxy set in the environment is the user's choice; localhost is never proxied
+        # proxies come from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as the user set them
         self.client = httpx.Client(headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
                                    timeout=self.options.fetch_timeout, follow_redirects=False)
         self._locks: dict[str, threading.Lock] = {}
