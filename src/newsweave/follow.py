@@ -329,7 +329,7 @@ def _alerts(nw: Newsweave, story_ids: list[int], added: set[str]) -> list[Alert]
     alerts: list[Alert] = []
     for sid in story_ids:
         story = nw.story(sid)
-        members = nw.articles(sid)
+        members = nw.store.articles("story_id=?", (sid,), raw=False)  # the raw pages are not needed
         if all(a.id in added for a in members):
             continue  # a story the round opened: nothing was there to change
         links = nw.store.copy_links_for([a.id for a in members])
