@@ -315,7 +315,7 @@ def run_round(nw: Newsweave, every: timedelta, now: datetime | None, progress: P
     nw.store.settle_items(settled)
     seconds["ingest"] = lap()
     added = [d.article_id for d in fetched.documents if d.article_id in stored]
-    changed = sorted(nw.store.stories_of(added))
+    changed = sorted({sid for _, sid, _ in nw.store.placed(added)})
     alerts = _alerts(nw, changed, set(added))
     nw.store.add_alerts([(a.story_id, a.kind, a.to_dict()) for a in alerts])
     seconds["dossiers_and_alerts"] = lap()

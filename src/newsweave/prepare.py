@@ -17,10 +17,10 @@ from newsweave.clean.language import detect_language
 from newsweave.cluster import article_features
 from newsweave.dedup import MinHasher
 from newsweave.dedup.minhash import shingle_hashes
-from newsweave.ingest.readers import MIN_LETTERS
+from newsweave.ingest.readers import MIN_LETTERS, few_letters
 from newsweave.options import Options
 from newsweave.records import Article, RawDocument, sha1
-from newsweave.stages import Dropped, Stage
+from newsweave.stages import Dropped, Stage, run_stages
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class CleanStage(Stage):
     def _checked(self, doc: RawDocument, article: Article | None) -> Cleaned | Dropped:
         if article is None:
             return self.drop(doc.source, "no article text found after cleaning", "dropped_no_text")
-        if sum(c.isalpha() for c in article.text[:10_000]) < MIN_LETTERS:
+        if few_letters(article.text):
             return self.drop(doc.source, f"text too short after cleaning (an article needs at least {MIN_LETTERS} "
                                          "letters)", "dropped_too_short")
         self.stats.add(f"cleaned_{doc.kind}")
@@ -127,6 +127,4 @@ def document_stages(options: Options) -> list[Stage]:
 
 def prepare(jobs: list[CleanJob], options: Options | None = None) -> list[Prepared | Dropped]:
     """Run the per-document stages here, in this process (tests, small batches)."""
-    from newsweave.stages import run_stages
-
     return list(run_stages(document_stages(options or Options()), jobs))

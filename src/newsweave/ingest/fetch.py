@@ -44,6 +44,7 @@ class Response:
     content_type: str = ""
     etag: str | None = None
     last_modified: str | None = None
+    location: str = ""  # where a redirect points
 
     @property
     def not_modified(self) -> bool:
@@ -90,7 +91,7 @@ class Fetcher:
                 headers["If-Modified-Since"] = last_modified
             response = self._request(url, headers, limit)
             if response.status in REDIRECTS:
-                target = response.body.decode("latin-1")
+                target = response.location
                 if not target:
                     raise FetchError(f"HTTP {response.status} redirect without a Location")
                 url = urljoin(url, target)
@@ -105,7 +106,7 @@ class Fetcher:
         raise FetchError(f"more than {self.options.max_redirects} redirects")
 
     def _request(self, url: str, headers: dict[str, str], limit: int) -> Response:
-        """One request, alone on its host, after the host's delay. A redirect's Location rides in `body`."""
+        """One request, alone on its host, after the host's delay."""
         host = urlsplit(url).netloc.lower()
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
@@ -124,7 +125,7 @@ class Fetcher:
         try:
             with self.client.stream("GET", url, headers=headers) as r:
                 if r.status_code in REDIRECTS:
-                    return Response(url, r.status_code, r.headers.get("location", "").encode("latin-1", "replace"))
+                    return Response(url, r.status_code, location=r.headers.get("location", ""))
                 if r.status_code >= 300:
                     return Response(url, r.status_code)
                 declared = r.headers.get("content-length", "")

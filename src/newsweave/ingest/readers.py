@@ -105,6 +105,11 @@ class HtmlReader:
 
 
 MIN_LETTERS = 20  # fewer letters than this is no article ("x", a stray heading)
+
+
+def few_letters(text: str, head: int = 10_000) -> bool:
+    """Too few letters in the text's first `head` characters to be an article."""
+    return sum(c.isalpha() for c in text[:head]) < MIN_LETTERS
 MAX_RECORDS = 200_000  # records read from one JSON file; more is an error, not millions of articles
 MAX_BAD_RECORDS = 1000  # past this many bad records, a file is given up (one line says so)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -126,7 +131,7 @@ def record_to_document(obj: object, source: str, limit: int) -> Item:
         return InputError(source, "record has no 'text' or 'html'")
     if len(body) > limit:
         return InputError(source, f"record is {len(body) / 1e6:.1f} MB, over the limit")
-    if sum(c.isalpha() for c in body[:10_000]) < MIN_LETTERS:
+    if few_letters(body):
         return InputError(source, f"record's text is too short (an article needs at least {MIN_LETTERS} letters)")
     for name in ("text", "html", "title", "url", "outlet", "author", "published", "id"):
         value = obj.get(name)
@@ -300,7 +305,7 @@ class WarcReader:
 
 
 def too_short(html: str) -> bool:
-    return sum(c.isalpha() for c in re.sub(r"<[^>]*>", " ", html[:20_000])) < MIN_LETTERS
+    return few_letters(re.sub(r"<[^>]*>", " ", html[:20_000]), head=20_000)
 
 
 def item_record(item: ListedItem, outlet: str | None) -> dict:

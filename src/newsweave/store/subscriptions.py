@@ -128,10 +128,6 @@ class SubscriptionTables:
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO pages (url, article_id) VALUES (?,?)", pages)
 
-    def stories_of(self, article_ids: Iterable[str]) -> set[int]:
-        return {r[0] for r in self._in("SELECT DISTINCT story_id FROM articles WHERE id IN ({})", list(set(article_ids)))
-                if r[0] is not None}
-
     def add_alerts(self, alerts: list[tuple[int, str, dict]]) -> None:
         with self.transaction() as db:
             db.executemany("INSERT INTO alerts (story_id, kind, data) VALUES (?,?,?)",
