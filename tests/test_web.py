@@ -119,6 +119,10 @@ def test_json_api_search_and_schema(server, store):
         rows = http.get("/api/stories", params={"q": "Kursk regiment", "sort": "conflicts"}).json()
         assert [r["id"] for r in rows] == [store["seed_story"]] and rows[0]["conflicts"] >= 1
         assert http.get("/api/stories", params={"q": "zzzqqq"}).json() == []
+        hits = {p["text"].lower() for p in rows[0]["snippet"] if p["match"]}
+        assert hits and hits <= {"kursk", "regiment"}  # where the story matches, the hits marked
+        assert store["seed_story"] in [r["id"] for r in http.get("/api/stories", params={"q": "regim*"}).json()]
+        assert http.get("/api/stories", params={"q": "regim"}).json() == []  # a prefix only with its *
         assert http.get("/api/stories", params={"sort": "nonsense"}).status_code == 422
         assert http.get("/api/stories/99999").status_code == 404
         by_outlet = http.get("/api/stories", params={"outlet": "<i>Port News</i>"}).json()
@@ -140,8 +144,9 @@ def test_json_api_search_and_schema(server, store):
 def test_story_list_to_story_to_evidence(server, store, browser):
     page = watched_page(browser)
     page.goto(server + "/")
-    page.fill("input[name=q]", "Kursk")
+    page.fill("input[name=q]", "Kurs*")
     page.click("button[type=submit]")
+    assert page.locator(".snippet mark").first.inner_text() == "Kursk"
     page.click(f"a[href='/story/{store['seed_story']}']")
     conflict = page.locator("tr[data-status=conflict]").first
     assert conflict.locator(".badge").inner_text() == "CONFLICT"  # a word, not only a colour

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,9 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from newsweave import __version__
 from newsweave.api import Newsweave, default_db
 from newsweave.errors import BadInput, NotFound
 from newsweave.report import story_markdown
+
+# Typer prints a type beside every option, "<bool>" for a flag that takes no value: shown for none.
+_display_type = typer.core.TyperOption.display_type_rich
+typer.core.TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _display_type(self, ctx)
 
 app = typer.Typer(help="newsweave: what many news reports of the same events, taken together, say.",
                   no_args_is_help=True, add_completion=False)
@@ -30,8 +36,16 @@ DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite store (def
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsweave {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does")] = False) -> None:
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does")] = False,
+         version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
@@ -252,33 +266,84 @@ def dossiers(db: DbOption = None,
         _dossiers(nw, story or None, quiet)
 
 
+SORTS = ("size", "recent", "sources", "conflicts")
+DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _day(value: str, option: str) -> str:
+    """A date the story list compares with its stories' dates: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if not value:
+        return value
+    try:
+        if not DAY.fullmatch(value):
+            raise ValueError(value)
+        date.fromisoformat((value + "-01-01")[:10])  # a real month and day
+    except ValueError:
+        err.print(f"{option} takes a date: YYYY-MM-DD, YYYY-MM or YYYY (not {value!r})")
+        raise typer.Exit(2)
+    return value
+
+
 @app.command()
 def stories(db: DbOption = None, as_json: JsonOption = False,
-            limit: Annotated[int, typer.Option(help="Show at most this many (largest first)")] = 50) -> None:
-    """List stories: id, title, articles, independent sources, date span."""
+            search: Annotated[str, typer.Option("--search", "-s", help="Only stories with an article that has all "
+                                                "these words (word* for words that begin so)")] = "",
+            sort: Annotated[str, typer.Option(help="size (articles), recent (latest report), sources (independent "
+                                              "sources) or conflicts (from the dossiers built)")] = "size",
+            since: Annotated[str, typer.Option(help="Only stories reported on or after this date (YYYY-MM-DD)")] = "",
+            until: Annotated[str, typer.Option(help="Only stories reported on or before this date")] = "",
+            outlet: Annotated[str, typer.Option(help="Only stories with an article from this outlet")] = "",
+            limit: Annotated[int, typer.Option(min=1, max=1000, help="Show at most this many")] = 50,
+            offset: Annotated[int, typer.Option(min=0, help="Skip this many first")] = 0) -> None:
+    """List stories: id, title, articles, independent sources, date span, conflicts. Says how many match when
+    not all are shown."""
+    if sort not in SORTS:
+        err.print(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
+        raise typer.Exit(2)
     with _open(db) as nw:
-        items = sorted(nw.stories(), key=lambda s: (-len(s.article_ids), s.id))[:limit]
+        rows, total = nw.story_list(search, sort, outlet, _day(since, "--since"), _day(until, "--until"), limit, offset)
+        if as_json:
+            for row in rows:
+                row["article_ids"] = nw.story(row["id"]).article_ids
     if as_json:
-        typer.echo(json.dumps([s.__dict__ for s in items], indent=2, ensure_ascii=False))
-        return
-    table = Table("id", "title", "articles", "sources", "dates")
-    for s in items:
-        span = f"{s.first_date} .. {s.last_date}" if s.first_date and s.first_date != s.last_date else (s.first_date or "")
-        table.add_row(str(s.id), s.title or "", str(len(s.article_ids)), str(s.independent_sources), span)
-    console.print(table)
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        table = Table("id", "title", "articles", "sources", "dates", "conflicts")
+        for r in rows:
+            span = r["first_date"] or ""
+            if r["last_date"] and r["last_date"] != r["first_date"]:
+                span = f"{span} .. {r['last_date']}"
+            title = Text(r["title"])
+            if r.get("snippet"):
+                title.append("\n")
+                for piece in r["snippet"]:
+                    title.append(piece["text"].replace("\n", " "), style="bold" if piece["match"] else "dim")
+            table.add_row(str(r["id"]), title, str(r["articles"]), str(r["independent_sources"]), span,
+                          str(r["conflicts"]) if r["dossier"] == "ready" else "")
+        console.print(table)
+    if not total:
+        err.print("no stories match")
+    elif offset or len(rows) < total:
+        more = f"; --offset {offset + len(rows)} for the next" if offset + len(rows) < total else ""
+        err.print(f"stories {offset + 1 if rows else offset}-{offset + len(rows)} of {total}{more}")
 
 
 @app.command()
 def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = None,
-         plain: Annotated[bool, typer.Option("--plain", help="Print the Markdown source")] = False) -> None:
+         plain: Annotated[bool, typer.Option("--plain", help="Print the Markdown source")] = False,
+         as_json: Annotated[bool, typer.Option("--json", help="The story and its dossier as JSON (the export's "
+                                               "story record)")] = False) -> None:
     """Print one story's dossier as Markdown: summary, facts (conflicts first), quotes, timeline, coverage."""
     with _open(db) as nw:
         try:
-            text = story_markdown(nw, story)
+            if as_json:
+                text = json.dumps(nw.document([story])["stories"][0], indent=2, ensure_ascii=False)
+            else:
+                text = story_markdown(nw, story)
         except NotFound as e:
             err.print(str(e))
             raise typer.Exit(1)
-    if plain:
+    if plain or as_json:
         typer.echo(text)
     else:
         console.print(Markdown(text))
@@ -295,6 +360,12 @@ def export(db: DbOption = None,
            ) -> None:
     """Export articles and stories (json), one row per article (jsonl, parquet), or a self-contained HTML report."""
     with _open(db) as nw:
+        try:
+            for story_id in story or ():
+                nw.story(story_id)
+        except NotFound as e:
+            err.print(str(e))
+            raise typer.Exit(1)
         if format == "html" or (format == "json" and dossier):
             _build_dossiers(nw, story or None)
         try:
@@ -362,7 +433,10 @@ def demo(db: Annotated[str, typer.Option("--db", help="Store for the demo")] = "
         console.print(table)
         if top:
             console.print(Markdown(story_markdown(nw, top[0].id)))
-    console.print(f"Explore: newsweave stories --db {db}; newsweave show ID --db {db}; newsweave export --db {db}")
+    # plain lines, never wrapped: commands to copy
+    typer.echo(f"\nNext:\n  newsweave serve --db {db}    then open http://127.0.0.1:8000 (the web UI)\n"
+               f"  newsweave export --db {db} -f html -o report.html    a report to open or share\n"
+               f"  newsweave stories --db {db};  newsweave show ID --db {db}")
     raise typer.Exit(code)
 
 

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from newsweave.api import Newsweave
 
 FORMATS = ("json", "jsonl", "parquet")  # html: newsweave.web.render_report
+ARTICLE_FIELDS = ("id", "source", "url", "title", "outlet", "author", "published", "language", "text", "story_id",
+                  "copy_of", "credited_origin", "credit_line", "copy_evidence")
 
 
 def article_record(article, link) -> dict:
@@ -38,7 +40,9 @@ DOSSIER_FIELDS = ("facts", "quotes", "timeline", "summary", "coverage")
 
 def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: bool = True) -> dict:
     """Articles and stories; with `dossier`, each story also carries its facts, quotes, timeline, summary
-    and coverage (computed on first use, then cached in the store)."""
+    and coverage (computed on first use, then cached in the store). NotFound if a story asked for is none."""
+    for story_id in story_ids or ():
+        nw.story(story_id)
     links = nw.copy_links()
     stories = [s for s in nw.stories() if story_ids is None or s.id in story_ids]
     wanted = {aid for s in stories for aid in s.article_ids}
@@ -71,7 +75,9 @@ def write(document: dict, output: str | Path | None, format: str) -> str | None:
 
         rows = [dict(a, copy_evidence=json.dumps(a["copy_evidence"]) if a["copy_evidence"] else None)
                 for a in document["articles"]]
-        pq.write_table(pa.Table.from_pylist(rows), str(output))
+        # typed here, not guessed from the rows: a column empty in one store (no URLs) would be typed null
+        schema = pa.schema([(name, pa.int64() if name == "story_id" else pa.string()) for name in ARTICLE_FIELDS])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), str(output))
         return None
     if format == "json":
         text = json.dumps(document, ensure_ascii=False, indent=2)

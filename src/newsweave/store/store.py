@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -12,7 +13,15 @@ from pathlib import Path
 from newsweave.records import Article, CopyLink, Member, Story
 from newsweave.store.schema import MIGRATIONS
 from newsweave.store.subscriptions import SubscriptionTables
-from newsweave.tokens import CJK_RUN, WORD
+from newsweave.tokens import CJK_RUN
+
+SEARCH_WORD = re.compile(r"(\w+)(\*?)", re.UNICODE)  # a word of a search; "sar*": any word that begins so
+
+
+def fts_query(words: list[tuple[str, str]]) -> str:
+    """FTS5 query of every search word, each quoted so that nothing in it is read as FTS syntax; a word
+    ending in * matches the words it begins."""
+    return " ".join(f'"{word}"{star}' for word, star in words)
 
 STORY_ORDER = {  # the story list's sorts, ties broken the same way each time
     "recent": "coalesce(s.last_date, '') DESC, s.id DESC",
@@ -445,14 +454,14 @@ class Store(SubscriptionTables):
     def _search_sql(query: str) -> tuple[str, list]:
         """The SELECT of the ids of stories matching `query` (empty if the query holds no word)."""
         runs = CJK_RUN.findall(query)
-        words = WORD.findall(CJK_RUN.sub(" ", query))
+        words = SEARCH_WORD.findall(CJK_RUN.sub(" ", query))
         if not words and not runs:
             return "", []
         sql, params = "SELECT DISTINCT a.story_id FROM articles a WHERE a.story_id IS NOT NULL", []
         if words:
             sql = ("SELECT DISTINCT a.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
                    "WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL")
-            params.append(" ".join('"' + w.replace('"', "") + '"' for w in words))  # quoted: never FTS syntax
+            params.append(fts_query(words))
         for run in runs:
             sql += " AND (instr(a.text, ?) > 0 OR instr(coalesce(a.title, ''), ?) > 0)"
             params += [run, run]
@@ -487,9 +496,26 @@ class Store(SubscriptionTables):
             "ELSE 'updating' END AS dossier, s.created_at, s.updated_at FROM stories s "
             f"LEFT JOIN dossiers d ON d.story_id = s.id WHERE {sql} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset])
-        return [{"id": r[0], "title": r[1] or f"Story {r[0]}", "articles": r[2], "independent_sources": r[3],
-                 "first_date": r[4], "last_date": r[5], "conflicts": r[6] or 0, "dossier": r[7], "created_at": r[8],
-                 "updated_at": r[9]} for r in rows], total
+        out = [{"id": r[0], "title": r[1] or f"Story {r[0]}", "articles": r[2], "independent_sources": r[3],
+                "first_date": r[4], "last_date": r[5], "conflicts": r[6] or 0, "dossier": r[7], "created_at": r[8],
+                "updated_at": r[9]} for r in rows]
+        words = SEARCH_WORD.findall(CJK_RUN.sub(" ", query))
+        for row in out if words else ():
+            row["snippet"] = self._snippet(fts_query(words), row["id"])
+        return out, total
+
+    def _snippet(self, match: str, story_id: int) -> list[dict]:
+        """Where a story's best-matching article matches the search: a few words around the hits, as pieces
+        of text each saying whether it is a hit (so that a page can escape the text and mark the hits)."""
+        row = self.db.execute(
+            "SELECT snippet(articles_fts, -1, char(57344), char(57345), '…', 16) FROM articles_fts f "
+            "JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? AND a.story_id = ? ORDER BY rank LIMIT 1",
+            (match, story_id)).fetchone()
+        pieces = []
+        for k, part in enumerate(re.split("[\ue000\ue001]", row[0] if row else "")):
+            if part:
+                pieces.append({"text": part, "match": k % 2 == 1})
+        return pieces
 
     def outlets(self) -> list[str]:
         return [r[0] for r in self.db.execute(

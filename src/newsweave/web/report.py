@@ -15,6 +15,9 @@ def report_url(target: str, anchor: str | None = None) -> str:
 
 
 def render_report(nw: Newsweave, story_ids: list[int] | None = None) -> str:
+    """The self-contained HTML report of these stories (all by default); NotFound if one is none."""
+    for story_id in story_ids or ():
+        nw.story(story_id)
     ids = story_ids or [s.id for s in nw.stories()]
     nw.build_dossiers(ids)
     stories = [v for v in (views.story_view(nw, sid) for sid in ids) if v is not None]
