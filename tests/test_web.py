@@ -194,6 +194,8 @@ def test_html_report_is_self_contained(store, browser):
         report.write_text(render_report(nw), encoding="utf-8")
     html = report.read_text(encoding="utf-8")
     assert "<script" not in html.replace("&lt;script", "")  # no script at all, and the hostile one escaped
+    # a file to share: inputs named by their file, never by the folders of this machine
+    assert str(store["folder"]) not in html and "Source: hostile.jsonl:1" in html
     page = watched_page(browser)
     page.goto(report.as_uri())
     assert page.locator(".badge.conflict").count() >= 1

@@ -5,6 +5,7 @@ Nothing here writes HTML by hand: templates (autoescaped) do, so article text is
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from newsweave.api import Newsweave
 from newsweave.clean.html import visible_lines
@@ -128,6 +129,15 @@ def timeline_chart(timeline: list[dict]) -> dict:
             "ticks": [{"x": x(d), "date": date.fromordinal(d).isoformat()} for d in ticks]}
 
 
+def source_name(source: str) -> str:
+    """An input as a shared report names it: a URL whole, a local file by its name alone (with the line or
+    archive member that follows it), never the folders of the machine it was read on."""
+    if "://" in source:
+        return source
+    path, at, member = source.partition("@")
+    return Path(path).name + at + member
+
+
 def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | None:
     """An article page; with `build` False, its highlights and facts are those of the dossier last built."""
     try:
@@ -150,7 +160,8 @@ def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | N
     link = nw.store.copy_links_for([article_id]).get(article_id)
     supports = [{"id": f["id"], "status": f["status"], "statement": f["statement"]} for f in dossier["facts"]
                 if any(article_id in v["article_ids"] for v in f["variants"])]
-    return {"article": article, "label": outlet_label(article), "segments": highlight(article.text, spans),
+    return {"article": article, "label": outlet_label(article), "source_name": source_name(article.source),
+            "segments": highlight(article.text, spans),
             "dossier_state": state if facts else "building",
             "raw_lines": removed_lines(article.raw, article.text, article.kind == "html"), "copy_link": link,
             "supports": supports}
