@@ -329,3 +329,26 @@ def test_no_two_facts_of_the_seed_story_say_the_same(seeds, db):
     assert len(statements) == len(set(statements)), sorted(s for s in statements if statements.count(s) > 1)
     dated = [f["statement"] for f in facts if f["kind"] == "date"]
     assert "ceremony held on 2025-12-12" in dated  # what happened, not a bare verb
+    # nor does a claim hold another of the same article: "their sons' portraits in tears" is part of a longer one
+    said = [f for f in facts if f["kind"] in ("claim", "quote") and f["status"] == "single"]
+    spans = [{(e["article_id"], e["start"], e["end"]) for v in f["variants"] for e in v["evidence"]} for f in said]
+    for i, small in enumerate(spans):
+        for j, big in enumerate(spans):
+            if i != j and small != big:
+                assert not all(any(a == b_a and s >= b_s and e <= b_e for b_a, b_s, b_e in big) for a, s, e in small), \
+                    (said[i]["statement"], said[j]["statement"])
+
+
+def test_facts_with_one_source_come_in_the_order_of_what_the_story_is_about(fx):
+    """Among single-source facts, one told in the words the sources share comes before an aside."""
+    d = dossier_of(fx, [
+        "The weather in the capital was mild and sunny, a tourism office spokesman said. "
+        "The ferry capsized near the harbour on Monday with 80 passengers aboard, the coast guard said. "
+        "Rescue boats searched the harbour through the night.",
+        "A ferry carrying 80 passengers capsized near the harbour on Monday. Rescue boats searched the waters "
+        "until dawn. The ferry operator said the vessel had passed an inspection in March.",
+        "Rescue boats kept searching the harbour after the ferry capsized with 80 passengers on Monday."])
+    singles = [f["statement"] for f in d["facts"] if f["status"] == "single" and f["kind"] == "claim"]
+    ferry = next(i for i, s in enumerate(singles) if "capsized" in s)
+    weather = next(i for i, s in enumerate(singles) if "weather" in s)
+    assert ferry < weather, singles

@@ -9,6 +9,7 @@ from __future__ import annotations
 from newsweave.align.events import entity_facts, timeline_facts
 from newsweave.align.quantities import quantity_facts
 from newsweave.align.quotes import quote_facts
+from newsweave.align.salience import fold_nested_claims, rank
 from newsweave.align.source import Source
 from newsweave.align.summary import summarise
 from newsweave.records import ArticleFacts
@@ -23,8 +24,8 @@ def build_dossier(sources: dict[str, Source], facts: list[ArticleFacts]) -> dict
     texts = {aid: s.article.text for aid, s in sources.items()}
     quotes, said = quote_facts(sources, facts)
     timeline, dated = timeline_facts(sources, facts, texts)
-    all_facts = quantity_facts(sources, facts) + said + dated + entity_facts(sources, facts)
-    all_facts.sort(key=lambda f: (STATUS_ORDER[f["status"]], not f.get("key"), -len(f["sources"]), f["kind"]))
+    all_facts = fold_nested_claims(quantity_facts(sources, facts) + said + dated + entity_facts(sources, facts))
+    all_facts = rank(all_facts, sources, STATUS_ORDER)
     for n, fact in enumerate(all_facts, 1):
         fact["id"] = f"f{n}"
     return {"facts": all_facts, "quotes": quotes, "timeline": timeline, "summary": summarise(sources, facts, all_facts),
