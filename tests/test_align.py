@@ -274,6 +274,30 @@ def test_summary_leaves_out_headlines_dates_and_staff_lines_of_crawled_wire_copy
         assert texts[e["article_id"]][e["start"]:e["end"]].strip() == s["text"]
 
 
+@pytest.mark.parametrize("opening", ["Reuters Monday 31 Oct 2016 ", "Date of publication 4 April 2017 ",
+                                     "AFP Tuesday 5 Jul 2016 "])
+def test_a_wire_or_label_with_its_date_opens_no_summary_sentence(opening):
+    from newsweave.align.summary import LEADING_DATE
+
+    assert LEADING_DATE.match(opening + "Air strikes hit the town.").group(0) == opening
+    assert not LEADING_DATE.match("May 5 2016 was the day the strikes began.")
+
+
+def test_one_outlets_page_chrome_is_not_vouched_for_by_its_other_article(fx):
+    """Two articles of one outlet (not copies) end with the same "follow us" line: one outlet, not two
+    sources, so it is no summary sentence; what two outlets report is."""
+    chrome = "Follow Example Daily on social media and never miss the latest breaking news from our newsroom."
+    texts = ["A fire destroyed the old textile mill in Riverton on Monday night, the fire brigade said. " + chrome,
+             "Firefighters fought for six hours to stop the flames spreading from the mill to nearby houses. " + chrome,
+             "The old textile mill in Riverton burned down on Monday night, according to the fire brigade."]
+    articles = [Article(id=f"a{i}", source=f"p{i}.txt", kind="text", raw=t, text=t) for i, t in enumerate(texts)]
+    outlets = ["Example Daily", "Example Daily", "Riverton Herald"]
+    sources = {a.id: Source(a, a.id, outlet) for a, outlet in zip(articles, outlets)}
+    summary = build_dossier(sources, [fx.extract(a.id, a.text, "2024-05-10") for a in articles])["summary"]
+    assert summary and not any("Follow Example Daily" in s["text"] for s in summary), summary
+    assert "textile mill" in summary[0]["text"]
+
+
 def test_timeline_says_what_happened_and_keeps_old_dates_apart(seeds, db):
     """Events are labelled in the sources' words ("ceremony held", not "hold"); a date over a year before
     the first report (an outlet's founding, an old treaty) is background, left off the chart."""
@@ -304,6 +328,19 @@ def test_initials_are_told_from_names(short, name, same):
     from newsweave.align.events import is_acronym_of
 
     assert is_acronym_of(short, name) == same
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("United Nations", "United Nations International Childrens Emergency Fund", False),
+    ("Syrian Army", "Free Syrian Army", False), ("Security Council", "Norwegian Refugee Council", False),
+    ("528th Regiment", "528th Regiment of Engineers", True), ("the Korean People's Army", "Korean People’s Army", True),
+    ("Syrian Observatory", "Syrian Observatory for Human Rights", True), ("KCNA", "Korean Central News Agency", True),
+    ("UNICEF", "United Nations International Childrens Emergency Fund", True),
+])
+def test_names_of_one_organisation_are_told_from_names_that_contain_them(a, b, same):
+    from newsweave.align.events import same_organisation
+
+    assert same_organisation(a, b) == same and same_organisation(b, a) == same
 
 
 def test_an_acronym_and_its_full_name_are_one_entity(seeds, db):

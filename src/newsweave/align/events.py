@@ -9,7 +9,6 @@ from newsweave.align.groups import components, context_similarity
 from newsweave.align.quantities import MIN_CONTEXT
 from newsweave.align.records import evidence
 from newsweave.align.source import Source, clip
-from newsweave.facts import same_name
 from newsweave.records import ArticleFacts
 
 BACKGROUND_DAYS = 365  # a date over a year before the story's first report is background (a founding, an old war)
@@ -55,6 +54,28 @@ def timeline_facts(sources: dict[str, Source], facts: list[ArticleFacts],
 MINOR_WORDS = {"of", "the", "and", "for", "on", "in", "de", "la", "du", "des", "del", "der", "und", "&"}
 
 
+PREPOSITIONS = {"of", "for", "on", "in", "to", "against", "at", "de", "des", "du", "der", "für"}
+
+
+def _org_words(name: str) -> list[str]:
+    words = [w for w in re.split(r"[^\w]+", re.sub(r"['’]s\b", "", name.lower())) if w]
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def same_organisation(a: str, b: str) -> bool:
+    """Two names of one organisation, unit, event or law: the same words ("the Korean People's Army"), initials
+    ("KCNA"), or a name cut before its complement ("the 528th Regiment" of "the 528th Regiment of Engineers").
+    Words a name merely contains do not make it that name: "United Nations" is not UNICEF (the United Nations
+    International Children's Emergency Fund), nor is the "Syrian Army" the "Free Syrian Army"."""
+    wa, wb = _org_words(a), _org_words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb or is_acronym_of(a, b) or is_acronym_of(b, a):
+        return True
+    short, long = sorted((wa, wb), key=len)
+    return len(short) < len(long) and long[:len(short)] == short and long[len(short)] in PREPOSITIONS
+
+
 def is_acronym_of(short: str, name: str) -> bool:
     """`short` is the initials of `name`: "KCNA" of "Korean Central News Agency", "KPA" of "Korean People's
     Army", "U.N." of "United Nations" (minor words counted or not: "BoA", "BOA" of "Bank of America"). Only
@@ -97,8 +118,7 @@ def entity_facts(sources: dict[str, Source], facts: list[ArticleFacts]) -> list[
     names = sorted({e.entity for _, e in items})  # compare each distinct name once, not each mention
 
     out = []
-    for group in components(len(names), lambda i, j: same_name(names[i], names[j]) or
-                            is_acronym_of(names[i], names[j]) or is_acronym_of(names[j], names[i])):
+    for group in components(len(names), lambda i, j: same_organisation(names[i], names[j])):
         chosen = {names[i] for i in group}
         members = [(aid, e) for aid, e in items if e.entity in chosen]
         roots = sorted({sources[aid].root for aid, _ in members})

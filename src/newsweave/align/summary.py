@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,16 +22,19 @@ DATELINE = re.compile(rf"^(?:[A-Z]{{2,}}(?:[ .'’-]+[A-Z]{{2,}})*|{_PLACE},\s*{
                       rf"(?:\([^()]{{1,40}}\)\s*)?[—–-]{{1,2}}\s+")
 # a date heading the text after the place ("December 14, 2025 :", "14 December 2025 -")
 DATE_HEAD = re.compile(r"^(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4})\s*[:—–-]\s+")
-# a date opening a block of crawled text, after the wire's name if any ("Wednesday 21 August 2013 ...",
-# "Mon Jul 18 2016 ...", "AFP Tuesday 5 Jul 2016 ...", "18-07-2016 ..."), a new sentence after it: a date
-# that is the sentence's subject ("May 5 2016 was ...") stays
+# a date opening a block of crawled text, after the wire's name or a page's label if any ("Wednesday 21 August
+# 2013 ...", "Mon Jul 18 2016 ...", "AFP Tuesday 5 Jul 2016 ...", "Reuters Monday 31 Oct 2016 ...", "Date of
+# publication 4 April 2017 ...", "18-07-2016 ..."), a new sentence after it: a date that is the sentence's
+# subject ("May 5 2016 was ...") stays
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-LEADING_DATE = re.compile(rf"^(?:[A-Z]{{2,6}}\s+)?(?:[A-Z][a-z]{{2,8}},?\s+)?(?:(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+"
+_LABEL = r"(?:[A-Z]{2,6}\s+|[A-Z][a-z]+(?:\s+[a-z]+){0,2}\s+(?=[A-Z0-9]))"  # "AFP", "Date of publication"
+LEADING_DATE = re.compile(rf"^{_LABEL}?(?:[A-Z][a-z]{{2,8}},?\s+)?(?:(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+"
                           rf"\d{{1,2}}),?\s+\d{{4}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}})\b[\s:,—–-]*(?=[A-Z0-9“\"])")
 # the staff and standards lines of wire copy: who reported, wrote and edited it
 STAFF_LINE = re.compile(r"\b(?:reporting|editing|writing) by\b|\bOur Standards\b", re.I)
 SUPPORT = 0.3  # cosine at which another source's sentence counts as saying the same
 REDUNDANT = 0.45  # cosine at which a candidate repeats a sentence already chosen
+CHROME = 0.9  # cosine at which two articles of one outlet give the same sentence
 MIN_WORDS, MAX_WORDS = 8, 60
 LEADING_FIGURES = 2  # key figures whose sentences lead the summary
 SENTENCE_END = (".", "!", "?", "”", '"', "’", ":")
@@ -70,9 +74,13 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
     sim = (x @ x.T).toarray()
     roots = np.array([sources[r[0]].root for r in rows])
     support = [sorted(set(roots[sim[i] >= SUPPORT])) for i in range(len(rows))]
+    # outlets, not articles, vouch for a sentence: two articles of one outlet share its page chrome ("Follow us
+    # ...", "Copyright ...") without being copies of each other
+    outlets = [len({sources[root].label for root in backers}) for backers in support]
+    chrome = _outlet_chrome(rows, roots, [sources[root].label for root in roots], sim)
     states = [_key_figures_in(r, key_facts) for r in rows]  # {(fact id, variant)} each sentence gives
     # more independent sources first, then earlier in its article (news puts the main facts first)
-    order = sorted(range(len(rows)), key=lambda i: (-len(support[i]), rows[i][4], rows[i][0]))
+    order = sorted((i for i in range(len(rows)) if i not in chrome), key=lambda i: (-outlets[i], rows[i][4], rows[i][0]))
     chosen: list[int] = []
     # the key figures lead: for each, the best sentence giving each of its figures (two at most: where the
     # sources disagree, both sides are read)
@@ -83,7 +91,7 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
                 chosen.append(best)
     given = {state for j in chosen for state in states[j]}
     for i in order:
-        if len(chosen) >= most or (len(chosen) >= least and len(support[i]) < 2):
+        if len(chosen) >= most or (len(chosen) >= least and outlets[i] < 2):
             break
         # a sentence repeating a sentence chosen, or only figures already given (the toll told again), adds nothing
         if i in chosen or any(sim[i, j] >= REDUNDANT for j in chosen) or (states[i] and states[i] <= given):
@@ -97,6 +105,18 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
                     "evidence": [evidence(rows[i][0], rows[i][1], rows[i][2])],
                     "facts": sorted({fact_id for fact_id, _ in states[i]})})
     return out
+
+
+def _outlet_chrome(rows: list[tuple], roots: np.ndarray, label: list[str], sim: np.ndarray) -> set[int]:
+    """Sentences that two articles of one outlet, otherwise different, give word for word: its page chrome
+    ("Follow us ...") or a stock paragraph. Two versions of one report (most sentences shared) are not."""
+    same = [(i, j) for i, j in zip(*np.nonzero(sim >= CHROME)) if roots[i] != roots[j] and label[i] == label[j]]
+    sentences = Counter(r[0] for r in rows)
+    shared: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i, j in same:
+        shared[rows[i][0], rows[j][0]].add(i)
+    return {i for (a, b), found in shared.items() if len(found) <= 0.5 * min(sentences[a], sentences[b])
+            for i in found}
 
 
 def _key_figures_in(row: tuple, key_facts: list[dict]) -> set[tuple[str, int]]:
