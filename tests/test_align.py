@@ -283,6 +283,13 @@ def test_a_wire_or_label_with_its_date_opens_no_summary_sentence(opening):
     assert not LEADING_DATE.match("May 5 2016 was the day the strikes began.")
 
 
+def test_a_subheading_in_capitals_run_into_a_sentence_is_cut():
+    from newsweave.align.summary import _heading
+
+    assert _heading("SLEEPING DEAD Opposition activists cited death tolls of about 500.", []) == len("SLEEPING DEAD ")
+    assert _heading("US and UK forces launched strikes on Monday.", []) == 0
+
+
 def test_one_outlets_page_chrome_is_not_vouched_for_by_its_other_article(fx):
     """Two articles of one outlet (not copies) end with the same "follow us" line: one outlet, not two
     sources, so it is no summary sentence; what two outlets report is."""

@@ -125,3 +125,13 @@ def test_every_offset_points_at_its_text(fx, seeds):
 def test_ages_in_months_and_weeks_are_not_counts(fx):
     f = fx.extract("a", "She sat with her six-month-old son and a 3 week old baby when 40 people died.", "2017-04-15")
     assert [q.text for q in f.quantities] == ["40"]
+
+
+def test_an_organisation_named_after_an_outcome_verb_is_no_victim(fx):
+    """Flattened text runs a clause into its source: "... dead and wounded the Syrian Observatory for Human
+    Rights told AFP". The observatory was not wounded; a person named after the verb still counts."""
+    f = fx.extract("a", "Regime forces pounded the eastern Ghouta zones with rocket launchers causing several dozen "
+                        "dead and wounded the Syrian Observatory for Human Rights told AFP news agency.", "2013-08-21")
+    assert not [q for q in f.quantities if "Observatory" in q.text], f.quantities
+    f = fx.extract("b", "A gunman shot and wounded Marcus Reed outside a store on Main Street, police said.", "2016-05-01")
+    assert [q for q in f.quantities if q.counted == "wounded" and q.value == 1 and "Reed" in q.text], f.quantities

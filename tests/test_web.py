@@ -324,3 +324,38 @@ def test_an_html_page_reads_as_text_beside_its_visible_lines(data_dir, tmp_path,
         page.locator("details summary").first.click()
         assert page.evaluate("document.documentElement.scrollHeight") < 20000  # the raw side scrolls inside
         shot(page, "article-html")
+
+
+def test_sources_are_named_for_a_reader_and_one_outlet_is_one_chip(tmp_path, seeds):
+    """Chips name outlets; an input with no outlet is named by its headline, its file only on hover; several
+    articles of one outlet are one chip with a count."""
+    import re
+
+    mill = [("Example Daily", "A fire destroyed the old textile mill in Riverton on Monday night, the fire brigade said. "
+             "Forty firefighters fought the flames for six hours."),
+            ("Example Daily", "Firefighters fought for six hours on Monday night to save houses near the burning textile "
+             "mill in Riverton, the fire brigade said."),
+            ("Riverton Herald", "The old textile mill in Riverton burned down on Monday night, the fire brigade said, "
+             "after firefighters fought the flames for six hours.")]
+    (tmp_path / "mill.jsonl").write_text("".join(json.dumps({"title": f"Mill fire {i}", "text": t, "outlet": o}) + "\n"
+                                                 for i, (o, t) in enumerate(mill)), encoding="utf-8")
+    with Newsweave(tmp_path / "n.db") as nw:
+        nw.ingest([seeds, tmp_path / "mill.jsonl"])
+        nw.build_dossiers()
+        seed = next(s.id for s in nw.stories() if len(s.article_ids) == 5)
+        mill_story = next(s.id for s in nw.stories() if len(s.article_ids) == 3)
+        article = nw.articles(seed)[0].id
+    with serving(create_app(tmp_path / "n.db", build_dossiers=False)) as url:
+        page = httpx.get(f"{url}/story/{seed}").text
+        chips = re.findall(r'<a class="chip[^"]*" href="[^"]*" title="([^"]*)">([^<]*)</a>', page)
+        assert chips and not [label for _, label in chips if ".txt" in label]
+        assert ("002_8283f320a35650dd.txt", "“North Korea Publicly Hails Troops…”") in chips
+        page = httpx.get(f"{url}/story/{mill_story}").text
+        summary = page.split("<h2>Summary</h2>")[1].split("<h2>")[0]
+        for item in re.findall(r"<li>.*?</li>", summary, re.S):
+            labels = [label for _, label in re.findall(r'<a class="chip" href="[^"]*" title="([^"]*)">([^<]*)</a>', item)]
+            assert len(labels) == len({re.sub(" ×\\d+$", "", x) for x in labels}), labels
+        assert "Example Daily ×2" in page
+        # an article page lists the facts it shares with other sources; its own are counted, not listed
+        supports = httpx.get(f"{url}/article/{article}").text.split("Supports: ")[1].split("</p>")[0]
+        assert "badge single" not in supports and "no other source reports" in supports

@@ -30,6 +30,9 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _LABEL = r"(?:[A-Z]{2,6}\s+|[A-Z][a-z]+(?:\s+[a-z]+){0,2}\s+(?=[A-Z0-9]))"  # "AFP", "Date of publication"
 LEADING_DATE = re.compile(rf"^{_LABEL}?(?:[A-Z][a-z]{{2,8}},?\s+)?(?:(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+"
                           rf"\d{{1,2}}),?\s+\d{{4}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}})\b[\s:,—–-]*(?=[A-Z0-9“\"])")
+# a subheading in capitals run into the sentence after it by a crawl that lost the line break ("SLEEPING DEAD
+# Opposition activists cited ...")
+CAPS_HEAD = re.compile(r"^(?:[A-Z]{2,}[\s:—–-]+){2,}(?=[A-Z][a-z])")
 # the staff and standards lines of wire copy: who reported, wrote and edited it
 STAFF_LINE = re.compile(r"\b(?:reporting|editing|writing) by\b|\bOur Standards\b", re.I)
 SUPPORT = 0.3  # cosine at which another source's sentence counts as saying the same
@@ -143,10 +146,10 @@ def _words(text: str) -> list[str]:
 
 
 def _heading(sentence: str, titles: list[list[str]]) -> int:
-    """How many characters of `sentence` are headlines and dates heading it, in any order."""
+    """How many characters of `sentence` are headlines, subheadings and dates heading it, in any order."""
     at = 0
     while True:
-        date = LEADING_DATE.match(sentence[at:])
+        date = LEADING_DATE.match(sentence[at:]) or CAPS_HEAD.match(sentence[at:])
         step = (date.end() if date else 0) + _title_prefix(sentence[at + (date.end() if date else 0):], titles)
         if not step:
             return at

@@ -7,7 +7,24 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 
+def chip_groups(items, labels: dict[str, str]) -> list[dict]:
+    """Sources to show as chips, one per outlet: `items` are article ids or evidence records ({article_id,
+    start, end}); an outlet several articles of which appear is one chip, linking to the first, with a count.
+    Each group: label, first (the first item), count, ids (every article id, for the chip's hover text)."""
+    groups: dict[str, dict] = {}
+    for item in items:
+        aid = item["article_id"] if isinstance(item, dict) else item
+        label = labels.get(aid, aid)
+        group = groups.setdefault(label, {"label": label, "first": item, "count": 0, "ids": []})
+        if aid not in group["ids"]:
+            group["ids"].append(aid)
+            group["count"] += 1
+    return list(groups.values())
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("newsweave.web", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(loader=PackageLoader("newsweave.web", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals["chip_groups"] = chip_groups
+    return env

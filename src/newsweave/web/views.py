@@ -72,7 +72,8 @@ def story_view(nw: Newsweave, story_id: int, build: bool = True) -> dict | None:
     return {"story": {"id": story.id, "title": story.title or f"Story {story.id}", "articles": len(articles),
                       "independent_sources": story.independent_sources, "first_date": story.first_date,
                       "last_date": story.last_date},
-            "articles": members, "labels": label, **dossier, "dossier_state": state, "facts": shown,
+            "articles": members, "labels": label, "source_names": {a.id: source_name(a.source) for a in articles},
+            **dossier, "dossier_state": state, "facts": shown,
             "all_facts": dossier["facts"],
             "hidden_facts": len(dossier["facts"]) - len(shown), "coverage_facts": columns,
             "coverage_rows": [(outlet, [f["id"] in set(c["reports"]) for f in columns])
