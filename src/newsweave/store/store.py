@@ -500,22 +500,33 @@ class Store(SubscriptionTables):
                 "first_date": r[4], "last_date": r[5], "conflicts": r[6] or 0, "dossier": r[7], "created_at": r[8],
                 "updated_at": r[9]} for r in rows]
         words = SEARCH_WORD.findall(CJK_RUN.sub(" ", query))
-        for row in out if words else ():
-            row["snippet"] = self._snippet(fts_query(words), row["id"])
+        if words and out:
+            snippets = self._snippets(fts_query(words), [row["id"] for row in out])
+            for row in out:
+                row["snippet"] = snippets.get(row["id"], [])
         return out, total
 
-    def _snippet(self, match: str, story_id: int) -> list[dict]:
-        """Where a story's best-matching article matches the search: a few words around the hits, as pieces
-        of text each saying whether it is a hit (so that a page can escape the text and mark the hits)."""
-        row = self.db.execute(
-            "SELECT snippet(articles_fts, -1, char(57344), char(57345), '…', 16) FROM articles_fts f "
-            "JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? AND a.story_id = ? ORDER BY rank LIMIT 1",
-            (match, story_id)).fetchone()
-        pieces = []
-        for k, part in enumerate(re.split("[\ue000\ue001]", row[0] if row else "")):
-            if part:
-                pieces.append({"text": part, "match": k % 2 == 1})
-        return pieces
+    def _snippets(self, match: str, story_ids: list[int]) -> dict[int, list[dict]]:
+        """Where each story's best-matching article matches the search: a few words around the hits, as
+        pieces of text each saying whether it is a hit (so that a page can escape the text and mark the hits).
+        One pass over the index finds the best article of every story; only those are cut into snippets."""
+        marks = ",".join("?" * len(story_ids))
+        best: dict[int, tuple[float, int]] = {}
+        for story_id, rowid, rank in self.db.execute(
+                f"SELECT a.story_id, f.rowid, f.rank FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                f"WHERE articles_fts MATCH ? AND a.story_id IN ({marks})", (match, *story_ids)):
+            if story_id not in best or rank < best[story_id][0]:
+                best[story_id] = (rank, rowid)
+        if not best:
+            return {}
+        story_of = {rowid: story_id for story_id, (_, rowid) in best.items()}
+        out = {}
+        for rowid, text in self.db.execute(
+                f"SELECT rowid, snippet(articles_fts, -1, char(57344), char(57345), '…', 16) FROM articles_fts "
+                f"WHERE articles_fts MATCH ? AND rowid IN ({','.join('?' * len(story_of))})", (match, *story_of)):
+            parts = re.split("[\ue000\ue001]", text or "")
+            out[story_of[rowid]] = [{"text": part, "match": k % 2 == 1} for k, part in enumerate(parts) if part]
+        return out
 
     def outlets(self) -> list[str]:
         return [r[0] for r in self.db.execute(
