@@ -342,7 +342,7 @@ def test_initials_are_told_from_names(short, name, same):
     ("Syrian Army", "Free Syrian Army", False), ("Security Council", "Norwegian Refugee Council", False),
     ("528th Regiment", "528th Regiment of Engineers", True), ("the Korean People's Army", "Korean People’s Army", True),
     ("Syrian Observatory", "Syrian Observatory for Human Rights", True), ("KCNA", "Korean Central News Agency", True),
-    ("UNICEF", "United Nations International Childrens Emergency Fund", True),
+    ("UNICEF", "United Nations International Childrens Emergency Fund", True), ("Al-Nusra", "al-Nusra Front", True),
 ])
 def test_names_of_one_organisation_are_told_from_names_that_contain_them(a, b, same):
     from newsweave.align.events import same_organisation

@@ -64,7 +64,8 @@ def _org_words(name: str) -> list[str]:
 
 def same_organisation(a: str, b: str) -> bool:
     """Two names of one organisation, unit, event or law: the same words ("the Korean People's Army"), initials
-    ("KCNA"), or a name cut before its complement ("the 528th Regiment" of "the 528th Regiment of Engineers").
+    ("KCNA"), a name cut before its complement ("the 528th Regiment" of "the 528th Regiment of Engineers") or
+    without the word naming its kind ("al-Nusra" of "al-Nusra Front").
     Words a name merely contains do not make it that name: "United Nations" is not UNICEF (the United Nations
     International Children's Emergency Fund), nor is the "Syrian Army" the "Free Syrian Army"."""
     wa, wb = _org_words(a), _org_words(b)
@@ -73,7 +74,11 @@ def same_organisation(a: str, b: str) -> bool:
     if wa == wb or is_acronym_of(a, b) or is_acronym_of(b, a):
         return True
     short, long = sorted((wa, wb), key=len)
-    return len(short) < len(long) and long[:len(short)] == short and long[len(short)] in PREPOSITIONS
+    if len(short) >= len(long) or long[:len(short)] != short:
+        return False
+    # cut before its complement ("... of Engineers"), or without the one word that names its kind ("al-Nusra
+    # Front", "Islamic State group"); a longer tail makes another body ("United Nations International ...")
+    return long[len(short)] in PREPOSITIONS or len(long) == len(short) + 1
 
 
 def is_acronym_of(short: str, name: str) -> bool:
