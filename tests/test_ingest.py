@@ -249,3 +249,16 @@ def test_a_json_lines_file_is_read_line_by_line(tmp_path):
     mixed = [d for d in docs if "mixed.jsonl" in d.source]
     assert [Path(d.source).name for d in mixed] == ["mixed.jsonl:1", "mixed.jsonl:3"]
     assert 0 < len([d for d in docs if "cut.jsonl.gz" in d.source]) < 600
+
+
+def test_a_file_ingest_never_loads_the_dossier_parser(tmp_path, seeds):
+    """Placing articles needs no spaCy: a process that only ingests (a cron job adding one file) does not pay
+    for importing it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from newsweave import Newsweave; nw = Newsweave(sys.argv[1]); nw.ingest([sys.argv[2]]); "
+            "print(len(nw.stories()), 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "s.db"), str(seeds)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["1", "False"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from newsweave.dossier import outlet_label
+from newsweave.outlets import outlet_label
 from newsweave.records import Article
 
 

@@ -10,12 +10,12 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 
 from newsweave.align import Source, build_dossier
 from newsweave.errors import NotFound
 from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
 from newsweave.options import Options
+from newsweave.outlets import outlet_label
 from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
 from newsweave.workers import process_pool
@@ -23,29 +23,6 @@ from newsweave.workers import process_pool
 log = logging.getLogger(__name__)
 FACTS_VERSION = "44"  # bump when extraction or alignment changes, so cached results are recomputed
 MIN_STORIES_PARALLEL = 8  # fewer stale dossiers are aligned in-process (starting workers costs more)
-
-
-def outlet_label(article: Article) -> str:
-    """How a reader is shown who published an article: its outlet (from the data, the page or its credit
-    line), else its URL's host, else its headline's first words in quotes (a file name says nothing to a
-    reader), else its file."""
-    if article.outlet:
-        return article.outlet
-    if article.url:
-        return article.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    heading = article.title or article.text
-    if heading and heading.strip():
-        return f"“{_first_words(heading)}”"
-    path, _, line = article.source.split("@")[0].rpartition(":")
-    if path and line.isdigit():  # a JSON line: the file name alone would name every article in it
-        return f"{Path(path).name}:{line}"
-    return Path(article.source.split("@")[0]).name or article.id
-
-
-def _first_words(text: str, words: int = 5, most: int = 40) -> str:
-    head = " ".join(text.split()[:words])
-    cut = head if len(head) <= most else head[:most].rsplit(" ", 1)[0]
-    return cut + ("…" if len(cut) < len(" ".join(text.split())) else "")
 
 
 def base_dates(articles: list[Article], roots: dict[str, str]) -> dict[str, str | None]:

@@ -52,13 +52,16 @@ def ingest(store: Store, paths: Iterable[str | Path], options: Options | None = 
            progress: Progress | None = None) -> IngestReport:
     """Read files, folders and URLs (a page, or a feed or sitemap whose pages are fetched), clean and store
     new articles, then place them in stories."""
-    from newsweave.follow import fetch_documents
-
     options = options or Options()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     urls = [p for p in paths if isinstance(p, str) and is_url(p)]
     files = [p for p in paths if not (isinstance(p, str) and is_url(p))]
-    items = chain(read_inputs(files, options.max_input_bytes), fetch_documents(urls, options) if urls else ())
+    fetched: Iterable = ()
+    if urls:  # imported only then: fetching brings alerts and dossiers, whose parser a file ingest never loads
+        from newsweave.follow import fetch_documents
+
+        fetched = fetch_documents(urls, options)
+    items = chain(read_inputs(files, options.max_input_bytes), fetched)
     return ingest_items(store, items, options, progress)
 
 

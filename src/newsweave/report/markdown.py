@@ -57,6 +57,6 @@ def story_markdown(nw: Newsweave, story_id: int) -> str:
 
 
 def _label(article) -> str:
-    from newsweave.dossier import outlet_label
+    from newsweave.outlets import outlet_label
 
     return outlet_label(article)

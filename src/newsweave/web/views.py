@@ -9,9 +9,9 @@ from pathlib import Path
 
 from newsweave.api import Newsweave
 from newsweave.clean.html import visible_lines
-from newsweave.dossier import outlet_label
 from newsweave.errors import NotFound
 from newsweave.facts import facts_from_json
+from newsweave.outlets import outlet_label
 
 MAX_LINEAGE = 60  # boxes in the copy-lineage drawing
 MAX_SINGLE_FACTS = 60  # single-source facts listed on a story page
