@@ -297,9 +297,10 @@ def test_one_outlets_page_chrome_is_not_vouched_for_by_its_other_article(fx):
     texts = ["A fire destroyed the old textile mill in Riverton on Monday night, the fire brigade said. " + chrome,
              "Firefighters fought for six hours to stop the flames spreading from the mill to nearby houses. " + chrome,
              "The old textile mill in Riverton burned down on Monday night, according to the fire brigade."]
-    articles = [Article(id=f"a{i}", source=f"p{i}.txt", kind="text", raw=t, text=t) for i, t in enumerate(texts)]
     outlets = ["Example Daily", "Example Daily", "Riverton Herald"]
-    sources = {a.id: Source(a, a.id, outlet) for a, outlet in zip(articles, outlets)}
+    articles = [Article(id=f"a{i}", source=f"p{i}.txt", kind="text", raw=t, text=t, outlet=o)
+                for i, (t, o) in enumerate(zip(texts, outlets))]
+    sources = {a.id: Source(a, a.id, a.outlet) for a in articles}
     summary = build_dossier(sources, [fx.extract(a.id, a.text, "2024-05-10") for a in articles])["summary"]
     assert summary and not any("Follow Example Daily" in s["text"] for s in summary), summary
     assert "textile mill" in summary[0]["text"]

@@ -135,3 +135,16 @@ def test_an_organisation_named_after_an_outcome_verb_is_no_victim(fx):
     assert not [q for q in f.quantities if "Observatory" in q.text], f.quantities
     f = fx.extract("b", "A gunman shot and wounded Marcus Reed outside a store on Main Street, police said.", "2016-05-01")
     assert [q for q in f.quantities if q.counted == "wounded" and q.value == 1 and "Reed" in q.text], f.quantities
+
+
+@pytest.mark.parametrize("text, is_list", [
+    ("Tags Syria Idlib gas attack chlorine Observatory Assad Warplanes carried out a suspected toxic gas attack.", True),
+    ("Thu Jul 7 2016 Hezbollah Syrian Army Kill 2 Al-Nusra Front Commanders in Qalamoun.", True),
+    ("Pyongyang, North Korea – North Korean leader Kim Jong Un publicly welcomed soldiers of the army.", False),
+    ("North Korean leader Kim Jong Un welcomed home specialized soldiers this week.", False),
+])
+def test_a_list_run_into_a_sentence_is_told_from_prose(fx, text, is_list):
+    """Tags or headlines a crawl ran into the next sentence reach no verb or function word in eight words;
+    prose, and a dateline before it, do."""
+    f = fx.extract("a", text, "2016-07-07")
+    assert bool(f.lists) == is_list, [t for t in fx.nlp(text)]

@@ -21,7 +21,7 @@ from newsweave.store import Store, root_of
 from newsweave.workers import process_pool
 
 log = logging.getLogger(__name__)
-FACTS_VERSION = "44"  # bump when extraction or alignment changes, so cached results are recomputed
+FACTS_VERSION = "47"  # bump when extraction or alignment changes, so cached results are recomputed
 MIN_STORIES_PARALLEL = 8  # fewer stale dossiers are aligned in-process (starting workers costs more)
 
 

@@ -189,3 +189,4 @@ class ArticleFacts:
     quotes: list[QuoteMention] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     voices: list[tuple[int, int, str]] = field(default_factory=list)  # (sentence start, end, who speaks in it)
+    lists: list[tuple[int, int]] = field(default_factory=list)  # sentences opening with a list (facts.lists)

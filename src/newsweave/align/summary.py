@@ -54,7 +54,10 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
     titles = [_words(src.article.title) for src in sources.values() if src.article.title]
     for f in facts:
         text = sources[f.article_id].article.text
+        lists = set(f.lists)  # tags, menus or headlines run into a sentence: no summary sentence
         for pos, (s, e) in enumerate(f.sentences):
+            if (s, e) in lists:
+                continue
             # a heading the parser ran into the sentence ("Honoring the Fallen\nDuring the ceremony, ...")
             lines = text[s:e].split("\n")
             while len(lines) > 1 and not lines[0].rstrip().endswith(SENTENCE_END):
@@ -79,8 +82,8 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
     support = [sorted(set(roots[sim[i] >= SUPPORT])) for i in range(len(rows))]
     # outlets, not articles, vouch for a sentence: two articles of one outlet share its page chrome ("Follow us
     # ...", "Copyright ...") without being copies of each other
-    outlets = [len({sources[root].label for root in backers}) for backers in support]
-    chrome = _outlet_chrome(rows, roots, [sources[root].label for root in roots], sim)
+    outlets = [len({_outlet(sources[root]) for root in backers}) for backers in support]
+    chrome = _outlet_chrome(rows, roots, [_outlet(sources[root]) for root in roots], sim)
     states = [_key_figures_in(r, key_facts) for r in rows]  # {(fact id, variant)} each sentence gives
     # more independent sources first, then earlier in its article (news puts the main facts first)
     order = sorted((i for i in range(len(rows)) if i not in chrome), key=lambda i: (-outlets[i], rows[i][4], rows[i][0]))
@@ -108,6 +111,13 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
                     "evidence": [evidence(rows[i][0], rows[i][1], rows[i][2])],
                     "facts": sorted({fact_id for fact_id, _ in states[i]})})
     return out
+
+
+def _outlet(src: Source) -> str:
+    """The outlet an article speaks for, when the data or its URL says; else the article alone (a label made
+    from a headline is no outlet: two papers' headlines may begin alike)."""
+    article = src.article
+    return article.outlet or (article.url.split("//", 1)[-1].split("/", 1)[0] if article.url else src.root)
 
 
 def _outlet_chrome(rows: list[tuple], roots: np.ndarray, label: list[str], sim: np.ndarray) -> set[int]:

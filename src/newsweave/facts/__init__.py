@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from newsweave.facts.dates import extract_dates, parse_base
 from newsweave.facts.entities import extract_entities, name_tokens, same_name
+from newsweave.facts.lists import list_openings
 from newsweave.facts.nlp import DEFAULT_MODEL, load
 from newsweave.facts.quantities import extract_quantities
 from newsweave.facts.quotes import extract_quotes, sentence_voices
@@ -80,7 +81,8 @@ class FactExtractor(Stage):
         for name, items in (("entities", entities), ("quantities", quantities), ("dates", dates), ("quotes", quotes)):
             self.stats.add(name, len(items))
         return ArticleFacts(article_id, base_date, entities, quantities, dates, quotes,
-                            [(s.start_char, s.end_char) for s in doc.sents], sentence_voices(doc, entities))
+                            [(s.start_char, s.end_char) for s in doc.sents], sentence_voices(doc, entities),
+                            list_openings(doc))
 
 
 _worker: FactExtractor | None = None
@@ -112,4 +114,5 @@ def facts_from_json(text: str) -> ArticleFacts:
                 for q in d["quotes"]],
         sentences=[tuple(s) for s in d["sentences"]],
         voices=[tuple(v) for v in d.get("voices", [])],
+        lists=[tuple(x) for x in d.get("lists", [])],
     )
