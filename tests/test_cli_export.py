@@ -92,6 +92,9 @@ def _story_list_options(db, everything: list[dict]) -> None:
     window, _ = _story_list(db, "--since", since, "--until", until, "--limit", "1000")
     assert 0 < len(window) < len(everything)
     assert all(s["last_date"] >= since and s["first_date"] <= until for s in window)
+    year = until[:4]  # a year lasts to its last day
+    assert {s["id"] for s in _story_list(db, "--until", year, "--limit", "1000")[0]} == \
+        {s["id"] for s in everything if s["first_date"] and s["first_date"][:4] <= year}
     prefixed, _ = _story_list(db, "-s", "alep*", "--limit", "1000")
     exact, _ = _story_list(db, "-s", "alep", "--limit", "1000")
     assert prefixed and not exact

@@ -19,6 +19,7 @@ from rich.text import Text
 from newsweave import __version__
 from newsweave.api import Newsweave, default_db
 from newsweave.errors import BadInput, NotFound
+from newsweave.export import story_record
 from newsweave.report import story_markdown
 
 # Typer prints a type beside every option, "<bool>" for a flag that takes no value: shown for none.
@@ -337,7 +338,7 @@ def show(story: Annotated[int, typer.Argument(help="Story id")], db: DbOption = 
     with _open(db) as nw:
         try:
             if as_json:
-                text = json.dumps(nw.document([story])["stories"][0], indent=2, ensure_ascii=False)
+                text = json.dumps(story_record(nw, nw.story(story)), indent=2, ensure_ascii=False)
             else:
                 text = story_markdown(nw, story)
         except NotFound as e:

@@ -50,15 +50,18 @@ def build_document(nw: Newsweave, story_ids: list[int] | None = None, dossier: b
                 if story_ids is None or a.id in wanted]
     if dossier:
         nw.build_dossiers(story_ids)
-    out_stories = []
-    for s in stories:
-        record = {"id": s.id, "title": s.title, "article_ids": s.article_ids,
-                  "independent_sources": s.independent_sources, "first_date": s.first_date, "last_date": s.last_date}
-        if dossier:
-            full = nw.dossier(s.id)
-            record.update({k: full[k] for k in DOSSIER_FIELDS})
-        out_stories.append(record)
-    return {"articles": articles, "stories": out_stories}
+    return {"articles": articles, "stories": [story_record(nw, s, dossier) for s in stories]}
+
+
+def story_record(nw: Newsweave, story, dossier: bool = True) -> dict:
+    """One story as the export writes it, with its dossier's facts, quotes, timeline, summary and coverage."""
+    record = {"id": story.id, "title": story.title, "article_ids": story.article_ids,
+              "independent_sources": story.independent_sources, "first_date": story.first_date,
+              "last_date": story.last_date}
+    if dossier:
+        full = nw.dossier(story.id)
+        record.update({k: full[k] for k in DOSSIER_FIELDS})
+    return record
 
 
 def write(document: dict, output: str | Path | None, format: str) -> str | None:

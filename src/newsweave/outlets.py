@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsweave.ingest.readers import host_of
 from newsweave.records import Article
+
+
+def known_outlet(article: Article) -> str | None:
+    """The outlet the data names, else its URL's host; None when neither says."""
+    return article.outlet or host_of(article.url)
 
 
 def outlet_label(article: Article) -> str:
     """How a reader is shown who published an article: its outlet (from the data, the page or its credit
     line), else its URL's host, else its headline's first words in quotes (a file name says nothing to a
     reader), else its file."""
-    if article.outlet:
-        return article.outlet
-    if article.url:
-        return article.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    known = known_outlet(article)
+    if known:
+        return known
     heading = article.title or article.text
     if heading and heading.strip():
         return f"“{_first_words(heading)}”"

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsweave.align.records import evidence
+from newsweave.outlets import known_outlet
 from newsweave.records import ArticleFacts
 
 if TYPE_CHECKING:
@@ -116,8 +117,7 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
 def _outlet(src: Source) -> str:
     """The outlet an article speaks for, when the data or its URL says; else the article alone (a label made
     from a headline is no outlet: two papers' headlines may begin alike)."""
-    article = src.article
-    return article.outlet or (article.url.split("//", 1)[-1].split("/", 1)[0] if article.url else src.root)
+    return known_outlet(src.article) or src.root
 
 
 def _outlet_chrome(rows: list[tuple], roots: np.ndarray, label: list[str], sim: np.ndarray) -> set[int]:

@@ -484,9 +484,9 @@ class Store(SubscriptionTables):
         if since:
             where.append("coalesce(s.last_date, '') >= ?")
             params.append(since)
-        if until:
+        if until:  # a year or a month lasts to its last day: "2025" is up to 2025-12-31
             where.append("s.first_date <= ?")
-            params.append(until)
+            params.append(until + "-12-31"[len(until) - 4:] if len(until) in (4, 7) else until)
         order = STORY_ORDER.get(sort, STORY_ORDER["recent"])
         sql = " AND ".join(where)
         total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {sql}", params).fetchone()[0]
