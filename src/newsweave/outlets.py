@@ -15,21 +15,28 @@ def known_outlet(article: Article) -> str | None:
 
 def outlet_label(article: Article) -> str:
     """How a reader is shown who published an article: its outlet (from the data, the page or its credit
-    line), else its URL's host, else its headline's first words in quotes (a file name says nothing to a
-    reader), else its file."""
+    line), else its URL's host, else its headline's (or text's) first words in quotes (a file name says
+    nothing to a reader)."""
     known = known_outlet(article)
     if known:
         return known
     heading = article.title or article.text
     if heading and heading.strip():
         return f"“{_first_words(heading)}”"
-    path, _, line = article.source.split("@")[0].rpartition(":")
-    if path and line.isdigit():  # a JSON line: the file name alone would name every article in it
-        return f"{Path(path).name}:{line}"
-    return Path(article.source.split("@")[0]).name or article.id
+    return source_name(article.source) or article.id
+
+
+def source_name(source: str) -> str:
+    """An input as a shared page names it: a URL whole, a local file by its name alone (with the line or
+    archive member that follows it: "articles.jsonl:12"), never the folders of the machine it was read on."""
+    if "://" in source:
+        return source
+    path, at, member = source.partition("@")
+    return Path(path).name + at + member
 
 
 def _first_words(text: str, words: int = 5, most: int = 40) -> str:
-    head = " ".join(text.split()[:words])
+    parts = text.split(maxsplit=words)  # the first words and the rest: a long text is not split whole
+    head = " ".join(parts[:words])
     cut = head if len(head) <= most else head[:most].rsplit(" ", 1)[0]
-    return cut + ("…" if len(cut) < len(" ".join(text.split())) else "")
+    return cut + ("…" if len(parts) > words or len(cut) < len(head) else "")

@@ -9,13 +9,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 def chip_groups(items, labels: dict[str, str]) -> list[dict]:
     """Sources to show as chips, one per outlet: `items` are article ids or evidence records ({article_id,
-    start, end}); an outlet several articles of which appear is one chip, linking to the first, with a count.
-    Each group: label, first (the first item), count, ids (every article id, for the chip's hover text)."""
+    start, end}); an outlet several articles of which appear is one chip, linking to the first (at its
+    evidence's anchor, for evidence), with a count. Each group: label, article_id, anchor (None for an id),
+    count, ids (every article id, for the chip's hover text)."""
     groups: dict[str, dict] = {}
     for item in items:
-        aid = item["article_id"] if isinstance(item, dict) else item
+        evidence = isinstance(item, dict)
+        aid = item["article_id"] if evidence else item
         label = labels.get(aid, aid)
-        group = groups.setdefault(label, {"label": label, "first": item, "count": 0, "ids": []})
+        anchor = f"e-{item['start']}-{item['end']}" if evidence else None
+        group = groups.setdefault(label, {"label": label, "article_id": aid, "anchor": anchor, "count": 0,
+                                          "ids": []})
         if aid not in group["ids"]:
             group["ids"].append(aid)
             group["count"] += 1

@@ -5,13 +5,12 @@ Nothing here writes HTML by hand: templates (autoescaped) do, so article text is
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from newsweave.api import Newsweave
 from newsweave.clean.html import visible_lines
 from newsweave.errors import NotFound
 from newsweave.facts import facts_from_json
-from newsweave.outlets import outlet_label
+from newsweave.outlets import outlet_label, source_name
 
 MAX_LINEAGE = 60  # boxes in the copy-lineage drawing
 MAX_SINGLE_FACTS = 60  # single-source facts listed on a story page
@@ -128,15 +127,6 @@ def timeline_chart(timeline: list[dict]) -> dict:
     ticks = sorted({lo, hi, (lo + hi) // 2}) if hi > lo else [lo]
     return {"points": points, "height": 60 + len(points) * 22, "start": own[0]["date"], "end": own[-1]["date"],
             "ticks": [{"x": x(d), "date": date.fromordinal(d).isoformat()} for d in ticks]}
-
-
-def source_name(source: str) -> str:
-    """An input as a shared report names it: a URL whole, a local file by its name alone (with the line or
-    archive member that follows it), never the folders of the machine it was read on."""
-    if "://" in source:
-        return source
-    path, at, member = source.partition("@")
-    return Path(path).name + at + member
 
 
 def article_view(nw: Newsweave, article_id: str, build: bool = True) -> dict | None:
