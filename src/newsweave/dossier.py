@@ -12,17 +12,21 @@ from collections import deque
 from collections.abc import Callable
 
 from newsweave.align import Source, build_dossier
+from newsweave.align.page_text import Template, learn_templates, text_pairs
 from newsweave.errors import NotFound
 from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
 from newsweave.options import Options
-from newsweave.outlets import outlet_label
+from newsweave.outlets import known_outlet, outlet_label
 from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
 from newsweave.workers import process_pool
 
 log = logging.getLogger(__name__)
-FACTS_VERSION = "47"  # bump when extraction or alignment changes, so cached results are recomputed
+FACTS_VERSION = "48"  # bump when extraction or alignment changes, so cached results are recomputed
 MIN_STORIES_PARALLEL = 8  # fewer stale dossiers are aligned in-process (starting workers costs more)
+TEMPLATE_SAMPLE = 60  # articles of an outlet read to learn its page text (align.page_text)
+BACKGROUND_SAMPLE = 600  # articles of all outlets read to tell an outlet's template from common phrases
+RELEARN_GROWTH = 1.2  # page text is learned again once the store has grown by this factor
 
 
 def base_dates(articles: list[Article], roots: dict[str, str]) -> dict[str, str | None]:
@@ -38,6 +42,10 @@ class DossierBuilder:
         self.store = store
         self.options = options or Options()
         self._extractor: FactExtractor | None = None
+        self._templates: dict[str, Template] = {}  # outlet -> word pairs of its page text
+        self._outlet_of: dict[str, str] | None = None  # article id -> its outlet ("" if unknown)
+        self._background: list[tuple[str, set]] = []  # (outlet, word pairs) of a sample of all articles
+        self._learned_at = 0  # the store's article count when these were read
 
     @property
     def extractor(self) -> FactExtractor:
@@ -160,8 +168,35 @@ class DossierBuilder:
     def _job(self, story_id: int, articles: list[Article], roots: dict[str, str],
              bases: dict[str, str | None]) -> tuple[int, dict[str, Source], list[ArticleFacts], int]:
         """What aligning one story needs, in a form that travels to a worker."""
-        return (story_id, {a.id: Source(a, roots[a.id], outlet_label(a)) for a in articles},
+        templates = self.page_text({known_outlet(a) for a in articles} - {None})
+        return (story_id, {a.id: Source(a, roots[a.id], outlet_label(a), templates.get(known_outlet(a), Template()))
+                           for a in articles},
                 self.facts(articles, bases), len({roots[a.id] for a in articles}))
+
+    def page_text(self, outlets: set[str]) -> dict[str, Template]:
+        """The page text (align.page_text) of these outlets, learned from samples of the store's articles:
+        the same articles (the lowest ids) as long as the store has not grown much."""
+        count = self.store.article_count()
+        if self._outlet_of is None or count > RELEARN_GROWTH * self._learned_at:
+            self._templates, self._learned_at = {}, count
+            self._outlet_of = {a.id: known_outlet(a) or "" for a in self.store.articles(raw=False, text=False)}
+            every = sorted(self._outlet_of)
+            self._background = [(self._outlet_of[aid], text_pairs(text)) for aid, text in
+                                self._texts(every[:: max(1, len(every) // BACKGROUND_SAMPLE)]).items()]
+        todo = [o for o in outlets if o not in self._templates]
+        if todo:
+            by_outlet: dict[str, list[str]] = {}
+            for aid in sorted(self._outlet_of):
+                by_outlet.setdefault(self._outlet_of[aid], []).append(aid)
+            for outlet in todo:
+                own = by_outlet.get(outlet, [])[:TEMPLATE_SAMPLE]
+                others = [pairs for of, pairs in self._background if of != outlet]
+                self._templates[outlet] = learn_templates(self._texts(own).values(), others) if len(own) > 1 \
+                    else Template()
+        return {o: self._templates[o] for o in outlets}
+
+    def _texts(self, ids: list[str]) -> dict[str, str]:
+        return {a.id: a.text for a in self.store.articles_by_id(ids, raw=False)}
 
     def _align(self, story_id: int, articles: list[Article], roots: dict[str, str],
                bases: dict[str, str | None]) -> dict:

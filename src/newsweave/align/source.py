@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsweave.align.page_text import Template
 from newsweave.records import Article
 
 
@@ -13,6 +14,7 @@ class Source:
     article: Article
     root: str
     label: str
+    template: Template = Template()  # its outlet's page text
 
 
 def sources_label(sources: dict[str, Source], root: str) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsweave.align.page_text import LEADING_DATE, Template, template_opening
 from newsweave.align.records import evidence
 from newsweave.outlets import known_outlet
 from newsweave.records import ArticleFacts
@@ -23,14 +24,6 @@ DATELINE = re.compile(rf"^(?:[A-Z]{{2,}}(?:[ .'’-]+[A-Z]{{2,}})*|{_PLACE},\s*{
                       rf"(?:\([^()]{{1,40}}\)\s*)?[—–-]{{1,2}}\s+")
 # a date heading the text after the place ("December 14, 2025 :", "14 December 2025 -")
 DATE_HEAD = re.compile(r"^(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4})\s*[:—–-]\s+")
-# a date opening a block of crawled text, after the wire's name or a page's label if any ("Wednesday 21 August
-# 2013 ...", "Mon Jul 18 2016 ...", "AFP Tuesday 5 Jul 2016 ...", "Reuters Monday 31 Oct 2016 ...", "Date of
-# publication 4 April 2017 ...", "18-07-2016 ..."), a new sentence after it: a date that is the sentence's
-# subject ("May 5 2016 was ...") stays
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_LABEL = r"(?:[A-Z]{2,6}\s+|[A-Z][a-z]+(?:\s+[a-z]+){0,2}\s+(?=[A-Z0-9]))"  # "AFP", "Date of publication"
-LEADING_DATE = re.compile(rf"^{_LABEL}?(?:[A-Z][a-z]{{2,8}},?\s+)?(?:(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+"
-                          rf"\d{{1,2}}),?\s+\d{{4}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}})\b[\s:,—–-]*(?=[A-Z0-9“\"])")
 # a subheading in capitals run into the sentence after it by a crawl that lost the line break ("SLEEPING DEAD
 # Opposition activists cited ...")
 CAPS_HEAD = re.compile(r"^(?:[A-Z]{2,}[\s:—–-]+){2,}(?=[A-Z][a-z])")
@@ -69,7 +62,9 @@ def summarise(sources: dict[str, Source], facts: list[ArticleFacts], aligned: li
                 line = dateline(sentence)
                 sentence, s = sentence[len(line):], s + len(line)
             # a headline with its date, run into the text by the crawl: the sentence after it, if any
-            head_len = _heading(sentence, titles)
+            head_len = _heading(sentence, titles, sources[f.article_id].template)
+            if head_len is None:  # the outlet's page text with a list after it
+                continue
             sentence, s = sentence[head_len:], s + head_len
             if STAFF_LINE.search(sentence):
                 continue
@@ -155,12 +150,17 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def _heading(sentence: str, titles: list[list[str]]) -> int:
-    """How many characters of `sentence` are headlines, subheadings and dates heading it, in any order."""
+def _heading(sentence: str, titles: list[list[str]], template: Template = Template()) -> int | None:
+    """How many characters of `sentence` are headlines, subheadings, dates and the outlet's page text heading
+    it, in any order; None when page text heads no sentence of its own (a tag list)."""
     at = 0
     while True:
         date = LEADING_DATE.match(sentence[at:]) or CAPS_HEAD.match(sentence[at:])
         step = (date.end() if date else 0) + _title_prefix(sentence[at + (date.end() if date else 0):], titles)
+        if not step:
+            step, sentence_follows = template_opening(sentence[at:], template)
+            if step and not sentence_follows:
+                return None
         if not step:
             return at
         at += step
