@@ -16,7 +16,7 @@ from newsweave.align.page_text import Template, learn_templates, text_pairs
 from newsweave.errors import NotFound
 from newsweave.facts import FactExtractor, facts_from_json, facts_to_json
 from newsweave.options import Options
-from newsweave.outlets import known_outlet, outlet_label
+from newsweave.outlets import known_outlet, outlet_label, outlet_of
 from newsweave.records import Article, ArticleFacts, sha1
 from newsweave.store import Store, root_of
 from newsweave.workers import process_pool
@@ -179,7 +179,7 @@ class DossierBuilder:
         count = self.store.article_count()
         if self._outlet_of is None or count > RELEARN_GROWTH * self._learned_at:
             self._templates, self._learned_at = {}, count
-            self._outlet_of = {a.id: known_outlet(a) or "" for a in self.store.articles(raw=False, text=False)}
+            self._outlet_of = {aid: outlet_of(outlet, url) or "" for aid, outlet, url in self.store.article_outlets()}
             every = sorted(self._outlet_of)
             self._background = [(self._outlet_of[aid], text_pairs(text)) for aid, text in
                                 self._texts(every[:: max(1, len(every) // BACKGROUND_SAMPLE)]).items()]

@@ -10,7 +10,12 @@ from newsweave.records import Article
 
 def known_outlet(article: Article) -> str | None:
     """The outlet the data names, else its URL's host; None when neither says."""
-    return article.outlet or host_of(article.url)
+    return outlet_of(article.outlet, article.url)
+
+
+def outlet_of(outlet: str | None, url: str | None) -> str | None:
+    """`known_outlet` from an article's outlet and URL columns alone."""
+    return outlet or host_of(url)
 
 
 def outlet_label(article: Article) -> str:

@@ -131,6 +131,10 @@ class Store(SubscriptionTables):
         where = "WHERE story_id IS NOT NULL" if placed else ""
         return [r[0] for r in self.db.execute(f"SELECT id FROM articles {where} ORDER BY seq")]
 
+    def article_outlets(self) -> list[tuple[str, str | None, str | None]]:
+        """(id, outlet, url) of every article: who published what, without reading any text."""
+        return self.db.execute("SELECT id, outlet, url FROM articles").fetchall()
+
     def article_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
