@@ -46,6 +46,41 @@ def test_a_follow_up_naming_the_same_people_joins_its_story_weeks_later(tmp_path
     assert got["Another boy shot dead"].story_id != got["Boy shot dead"].story_id  # same street, other people
 
 
+# a follow-up that names no one but the day of the incident, and a look-alike weeks later that names another day
+DAY_FIRST = ("A man was shot and killed outside a convenience store on Kedzie Avenue on Saturday night, police "
+             "said. The victim, 31, was hit several times and died at the scene. Officers found shell casings near "
+             "the entrance. No arrests have been made. Police asked witnesses to come forward.")
+DAY_FOLLOW_UP = ("Police are still looking for the gunman in the March 7 killing outside a convenience store on "
+                 "Kedzie Avenue. The victim, 31, was hit several times and died at the scene. Detectives released "
+                 "a video from the store's camera and asked witnesses to come forward.")
+DAY_LOOK_ALIKE = ("A man was shot and killed outside a convenience store on Kedzie Avenue on Sunday night, police "
+                  "said. The victim, 27, was hit several times and died at the scene. Officers found shell casings "
+                  "near the entrance. No arrests have been made. Police asked witnesses to come forward.")
+
+
+def test_story_days_are_the_publication_and_the_days_a_text_names():
+    from datetime import date
+
+    from newsweave.cluster.features import story_days
+
+    published, named = story_days("Shot on March 7 and buried on Mar. 12, 2015; the 2014 trial began Dec 30.",
+                                  "2015-04-01")
+    assert [date.fromordinal(d).isoformat() for d in published] == ["2015-03-31", "2015-04-01"]
+    assert [date.fromordinal(d).isoformat() for d in named] == ["2014-12-30", "2015-03-07", "2015-03-12"]
+    assert story_days("Shot on March 7.", None) == ([], [])
+
+
+def test_a_follow_up_naming_the_incidents_day_joins_its_story_and_a_look_alike_does_not(tmp_path):
+    got = _ingest(tmp_path, [
+        {"title": "Man shot dead outside store", "text": DAY_FIRST, "published": "2015-03-08"},
+        {"title": "Gunman still sought", "text": DAY_FOLLOW_UP, "published": "2015-03-30"},
+        {"title": "Another man shot dead outside store", "text": DAY_LOOK_ALIKE, "published": "2015-04-27"},
+    ])
+    first = got["Man shot dead outside store"].story_id
+    assert got["Gunman still sought"].story_id == first  # 22 days apart, names the day
+    assert got["Another man shot dead outside store"].story_id != first
+
+
 @pytest.mark.parametrize("text, language", [
     ("Der Bundestag hat am Donnerstag beschlossen, dass die Steuern im nächsten Jahr steigen werden.", "de"),
     ("Le gouvernement a annoncé jeudi que les impôts augmenteront l'année prochaine, selon le ministre.", "fr"),

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
-from newsweave.cluster.features import name_columns
+from newsweave.cluster.features import DAY_BASE, name_columns, swap_days
 from newsweave.dedup import CopyDetector
 from newsweave.options import Options
 from newsweave.records import Article, CopyLink, Member, day_number
@@ -252,7 +252,10 @@ class Placement:
         most = df.rare_limit(adding)
         names: set[int] = set()
         for m in rows:
-            names.update(int(i) for i in name_columns(m.anchors) if df.anchors[i] <= most)
+            columns = name_columns(m.anchors)
+            rare = columns[(columns >= DAY_BASE) | (df.anchors[columns] <= most)]
+            # a day counts against the other role: the days named are published days elsewhere, and back
+            names.update(int(i) for i in np.concatenate([rare, swap_days(rare[rare >= DAY_BASE])]))
         return names
 
     def _links(self, paired: set[str], held: dict[str, Article]) -> tuple[list[CopyLink], list[str]]:

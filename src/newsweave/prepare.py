@@ -114,7 +114,7 @@ class DescribeStage(Stage):
             self.stats.add("published_dropped")
         article.language = detect_language(article.text, article.title)
         self.stats.add(f"language_{article.language or 'unknown'}")
-        words, anchors = article_features(article.title, article.text, article.language)
+        words, anchors = article_features(article.title, article.text, article.language, article.published)
         shingles = shingle_hashes(article.text, self.hasher.shingle_size)
         return Prepared(doc.source, article, text_hash(article.text), self.hasher.signature_of(shingles).tobytes(),
                         words, anchors, shingles.astype(np.uint32).tobytes(), warning)

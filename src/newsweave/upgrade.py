@@ -21,7 +21,8 @@ from newsweave.tokens import CJK
 # 2: Chinese and Japanese text is split into characters for MinHash shingles and story terms
 # 3: people's names get hash columns of their own (every article's terms are hashed anew); function words
 #    and anchors per language
-FEATURES_VERSION = b"3"
+# 4: the days an article is about (its publication and the days it names) get columns of their own
+FEATURES_VERSION = b"4"
 log = logging.getLogger(__name__)
 BUCKET_SCHEME = 1  # bump when CopyDetector.bucket_keys changes, so stored buckets are recomputed
 CHUNK = 2000  # articles recomputed per step: bounds memory on a large store
@@ -68,14 +69,14 @@ def _refresh_features(store: Store, options: Options) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start: start + CHUNK]
         marks = ",".join("?" * len(chunk))
-        rows = [(a.id, a.title, a.text, a.story_id, a.language)
+        rows = [(a.id, a.title, a.text, a.story_id, a.language, a.published)
                 for a in store.articles(f"id IN ({marks})", tuple(chunk), raw=False)]
         old = store.features([r[0] for r in rows])
         updates, placed = [], []
-        for article_id, title, text, story_id, language in rows:
+        for article_id, title, text, story_id, language, published in rows:
             if article_id not in old:
                 continue
-            words, anchors = article_features(title, text, language)
+            words, anchors = article_features(title, text, language, published)
             if (words, anchors) == old[article_id][1:]:
                 continue
             signature = old[article_id][0] if not CJK.search(text) else hasher.signature(text).tobytes()

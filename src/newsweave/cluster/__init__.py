@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.preprocessing import normalize
 
-from newsweave.cluster.features import DIM, NAME_BASE, article_features, unpack
+from newsweave.cluster.features import DAY_BASE, DIM, NAME_BASE, article_features, swap_days, unpack
 from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
@@ -114,11 +114,15 @@ class DocumentFrequencies:
         self.n = max(self.n - words.shape[0], 0)
 
     def weigh(self, counts: sp.csr_matrix, view: str) -> sp.csr_matrix:
+        """TF-IDF, normalised; days are no terms (two reports of one day need not share an event)."""
         df = self.words if view == "words" else self.anchors
         x = counts.copy().astype(np.float32)
         x.data = 1.0 + np.log(x.data)
         idf = np.log((self.n + 1.0) / (df[x.indices] + 1.0)) + 1.0
         x.data *= idf.astype(np.float32)
+        if view == "anchors":
+            x.data[x.indices >= DAY_BASE] = 0.0
+            x.eliminate_zeros()
         return normalize(x)
 
     def rare_limit(self, adding: int = 0) -> float:
@@ -131,13 +135,23 @@ class DocumentFrequencies:
         them in a large store."""
         x = anchors.tocsr().astype(np.float32, copy=True)
         most = self.rare_limit()
-        x.data = ((x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)).astype(np.float32)
+        x.data = ((x.indices >= DAY_BASE) | (x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)
+                  ).astype(np.float32)
         x.eliminate_zeros()
         return x
 
     def views(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> tuple[sp.csr_matrix, ...]:
         """(words, anchors, rare names): the first two weighed by TF-IDF, the last 0/1."""
         return self.weigh(words, "words"), self.weigh(anchors, "anchors"), self.rare_names(anchors)
+
+
+def shared_particulars(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    """For rows of rare-name views: the rare names each pair shares, and the days one names that the other
+    was published on (or the day after)."""
+    swapped = b.copy()
+    swapped.indices = swap_days(b.indices)
+    swapped.has_sorted_indices = False
+    return (a @ swapped.T).toarray()
 
 
 class StoryClusterer:
@@ -156,7 +170,7 @@ class StoryClusterer:
         """a, b: (words, anchors, rare names) views. The cosine mix of words and anchors and, apart, how
         many rare names of people they share (for mean vectors: on average over their pairs)."""
         w = self.options.entity_weight
-        return (1 - w) * (a[0] @ b[0].T).toarray() + w * (a[1] @ b[1].T).toarray(), (a[2] @ b[2].T).toarray()
+        return (1 - w) * (a[0] @ b[0].T).toarray() + w * (a[1] @ b[1].T).toarray(), shared_particulars(a[2], b[2])
 
     @staticmethod
     def _day_gaps(da: list[int | None], db: list[int | None]) -> np.ndarray:
@@ -262,7 +276,7 @@ class StoryClusterer:
         apart = self._day_gaps(days, days) > self.options.max_gap_days  # NaN (undated) compares False
         if df is not None and apart.any() and self.options.particulars_names > 0:
             names = df.rare_names(anchors)
-            apart &= (names @ names.T).toarray() < self.options.particulars_names
+            apart &= shared_particulars(names, names) < self.options.particulars_names
         return apart
 
     def split(self, stories: dict[int, list[tuple[str, bytes, bytes, str | None]]], next_temp: int,

@@ -8,7 +8,8 @@ Among the anchors, the names of people are hashed into a range of their own (fro
 story can be told by the people it names: a follow-up weeks later names the same victim; two look-alike
 shootings in one city name different people. A person is told from a place the way news writes people: a
 capitalised name whose last word comes back alone later ("Amari Brown ... Brown said"), or a name after a
-title ("Sgt. Ruiz").
+title ("Sgt. Ruiz"). The days an article is about (`story_days`) have the last columns: a follow-up weeks
+later names the day of the incident it follows.
 """
 from __future__ import annotations
 
@@ -16,15 +17,21 @@ import importlib
 import re
 import zlib
 from collections import Counter
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from newsweave.records import day_number
 from newsweave.tokens import CJK, CJK_RUN, cjk_bigrams
 
 DIM = 1 << 20
 NAME_BASE = DIM - (1 << 17)  # columns from here on hold people's names; other terms hash below
+DAY_SPAN = 1 << 13  # days a day column tells apart (ordinal modulo this: 22 years)
+DAY_BASE = DIM - 2 * DAY_SPAN  # columns from here on hold days: the days of publication, then the days named
+NAMED_BASE = DIM - DAY_SPAN
+DAY_REACH = 120  # days before publication a named day ("July 4") may lie
 TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 YEAR = re.compile(r"(1[89]|20)\d\d")
@@ -39,7 +46,21 @@ def _hash(token: str) -> int:
 
 @lru_cache(maxsize=1 << 18)
 def _name_hash(name: str) -> int:
-    return NAME_BASE + zlib.crc32(name.encode("utf-8", "ignore")) % (DIM - NAME_BASE)
+    return NAME_BASE + zlib.crc32(name.encode("utf-8", "ignore")) % (DAY_BASE - NAME_BASE)
+
+
+def day_columns(published: list[int], named: list[int]) -> list[int]:
+    return [DAY_BASE + d % DAY_SPAN for d in published] + [NAMED_BASE + d % DAY_SPAN for d in named]
+
+
+def swap_days(indices: np.ndarray) -> np.ndarray:
+    """Columns with the days of publication and the days named exchanged: an article's days against another's
+    swapped ones count the days one names that the other was published on (a day both name, such as a
+    ceasefire's, ties nothing)."""
+    out = indices.copy()
+    out[(indices >= DAY_BASE) & (indices < NAMED_BASE)] += DAY_SPAN
+    out[indices >= NAMED_BASE] -= DAY_SPAN
+    return out
 
 
 _CAP = r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)*"
@@ -63,6 +84,34 @@ def person_names(text: str) -> list[str]:
             out.add(f"{given.lower()} {family.lower()}")
     out.update(m.group(1).lower() for m in TITLED.finditer(text) if m.group(1).lower() not in STOP)
     return sorted(out)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_DAY = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
+                       r"(?:,?\s+((?:19|20)\d\d))?\b")
+
+
+def story_days(text: str, published: str | None) -> tuple[list[int], list[int]]:
+    """The days an article is about, as day numbers: (its publication day and the day before, the day a
+    report's event usually happened; the other days its text names by month and day, "July 4", "Jan. 5,
+    2016", each the latest such day on or before publication, within DAY_REACH days). A follow-up names the
+    incident's day; a look-alike weeks later does not. Nothing without a publication date."""
+    pub = day_number(published)
+    if pub is None:
+        return [], []
+    days = set()
+    published_on = date.fromordinal(pub)
+    for m in MONTH_DAY.finditer(text):
+        month, day = _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
+        for year in ([int(m.group(3))] if m.group(3) else [published_on.year, published_on.year - 1]):
+            try:
+                named = date(year, month, day).toordinal()
+            except ValueError:
+                continue
+            if 1 < pub - named <= DAY_REACH:
+                days.add(named)
+                break
+    return [pub - 1, pub], sorted(days)
 
 
 @lru_cache(maxsize=64)
@@ -107,9 +156,11 @@ def anchor_tokens(text: str, language: str | None = None) -> list[str]:
     return out
 
 
-def pack(tokens: list[str], names: list[str] = ()) -> bytes:
+def pack(tokens: list[str], names: list[str] = (), days: list[int] = ()) -> bytes:
+    """Hashed tokens and names, and day columns (`day_columns`), as sorted (column, count) arrays."""
     counts = Counter(map(_hash, tokens))
     counts.update(map(_name_hash, names))
+    counts.update(days)
     idx = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
     val = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
     order = np.argsort(idx)
@@ -122,11 +173,13 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def name_columns(anchors: bytes) -> np.ndarray:
-    """The columns of the people's names among an article's packed anchors."""
+    """The columns of the people's names and of the days among an article's packed anchors."""
     idx, _ = unpack(anchors)
     return idx[idx >= NAME_BASE]
 
 
-def article_features(title: str | None, text: str, language: str | None = None) -> tuple[bytes, bytes]:
+def article_features(title: str | None, text: str, language: str | None = None,
+                     published: str | None = None) -> tuple[bytes, bytes]:
     body = f"{title}\n{text}" if title else text
-    return pack(word_tokens(body, language)), pack(anchor_tokens(body, language), person_names(body))
+    return pack(word_tokens(body, language)), pack(anchor_tokens(body, language), person_names(body),
+                                                   day_columns(*story_days(body, published)))
