@@ -91,6 +91,19 @@ def test_language_of_an_article(text, language):
     assert detect_language(text) == language
 
 
+def test_plain_english_is_told_without_loading_the_model():
+    """Loading py3langid's model is most of what adding one article costs a fresh process: a text dense
+    with words only English has is English without it; any other text asks the model."""
+    from newsweave.clean import language
+
+    language._identifier.cache_clear()
+    assert detect_language(FIRST + " " + FOLLOW_UP) == "en"
+    assert language._identifier.cache_info().currsize == 0
+    german = ("Der Bundestag hat am Donnerstag beschlossen, dass die Steuern im nächsten Jahr steigen werden. "
+              "Die Regierung sagte, das sei nötig, und die Opposition kritisierte den Beschluss scharf.")
+    assert detect_language(german) == "de" and language._identifier.cache_info().currsize == 1
+
+
 def test_two_languages_never_share_a_story(tmp_path):
     english = ("Police said 7-year-old Darnell Hopkins was shot in the back on Kedzie Avenue in Chicago on Saturday "
                "night. Hopkins was playing in the yard when a gunman opened fire from a passing car, police said.")

@@ -4,6 +4,7 @@ a few sentences, and the cost stays flat however long the page. ISO 639-1 codes;
 short to tell or the model is unsure."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 LANGUAGE_SAMPLE = 1500  # characters read
@@ -18,9 +19,28 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+# English words of no other language written in Latin letters (no "in", "to", "was", "die", "on"): a text
+# that uses them this densely is English, without loading the model (its load is most of what adding one
+# article costs a fresh process)
+ENGLISH_ONLY = frozenset("the of and is that with for from by are were have has this which it be he she they "
+                         "his her their said will would been who but not".split())
+ENGLISH_SHARE = 0.15  # of a sample's words
+MIN_WORDS_SHORTCUT = 40
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def _plainly_english(sample: str) -> bool:
+    words = WORD.findall(sample)
+    if len(words) < MIN_WORDS_SHORTCUT or any(not w.isascii() for w in words):
+        return False
+    return sum(w.lower() in ENGLISH_ONLY for w in words) >= ENGLISH_SHARE * len(words)
+
+
 def detect_language(text: str, title: str | None = None) -> str | None:
     sample = ((title + "\n") if title else "") + text[:LANGUAGE_SAMPLE]
     if sum(c.isalpha() for c in sample) < MIN_LETTERS:
         return None
+    if _plainly_english(sample):
+        return "en"
     lang, probability = _identifier().classify(sample)
     return lang if probability >= MIN_CONFIDENCE else None
