@@ -103,7 +103,7 @@ def test_placed_copies_are_found_through_the_stored_buckets(tmp_path):
     (tmp_path / "exact.txt").write_text("Cranes stopped at the harbour. " + words, encoding="utf-8")
     with Newsweave(tmp_path / "s.db") as nw:
         nw.ingest([tmp_path / "a.txt", tmp_path / "other.txt"])
-        assert nw.store.db.execute("SELECT count(*) FROM copy_buckets").fetchone()[0] == 2 * CopyDetector().lsh.b
+        assert nw.store.db.execute("SELECT count(*) FROM copy_buckets").fetchone()[0] == 2 * CopyDetector().bands[0]
         nw.ingest([tmp_path / "near.txt"])
         nw.ingest([tmp_path / "exact.txt"])
         by_name = {a.source.rsplit("/", 1)[1]: a for a in nw.articles()}
@@ -111,3 +111,15 @@ def test_placed_copies_are_found_through_the_stored_buckets(tmp_path):
         assert {links[by_name[n].id].original_id for n in ("near.txt", "exact.txt")} == {by_name["a.txt"].id}
         assert links[by_name["exact.txt"].id].method == "exact"
         assert links[by_name["near.txt"].id].method == "near-duplicate"
+
+
+def test_the_known_bands_are_datasketchs_choice():
+    from datasketch import MinHashLSH
+
+    from newsweave.dedup import KNOWN_BANDS, lsh_bands
+
+    for (threshold, num_perm), bands in KNOWN_BANDS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert bands == (lsh.b, lsh.r)
+    lsh = MinHashLSH(threshold=0.6, num_perm=64)
+    assert lsh_bands(0.6, 64) == (lsh.b, lsh.r)

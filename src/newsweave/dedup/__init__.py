@@ -87,6 +87,19 @@ class PlacedArticles(Protocol):
     def signatures(self, ids: list[str]) -> dict[str, bytes]: ...
 
 
+# datasketch's choice of bands for the default settings, which takes it 1,290 integrals (about 25 ms, a tenth
+# of adding one article in a fresh process) to find; tests/test_dedup.py checks it against datasketch
+KNOWN_BANDS = {(0.8, 128): (9, 13)}
+
+
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(b bands, r rows each) that datasketch's MinHashLSH picks for this threshold and signature length."""
+    if (threshold, num_perm) in KNOWN_BANDS:
+        return KNOWN_BANDS[threshold, num_perm]
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 class CopyDetector:
     """Stage: finds copy pairs among new articles and between them and those placed before (looked up in
     `placed`: by text hash and by the LSH buckets kept for them), and turns each group into links to its
@@ -98,7 +111,7 @@ class CopyDetector:
         self.hasher = MinHasher(self.options.num_perm, self.options.shingle_size)
         # datasketch picks the bands (b bands of r rows) that best fit the threshold; the index itself is a
         # dict of 64-bit band keys, the keys the store keeps for placed articles (a fraction of the memory)
-        self.lsh = MinHashLSH(threshold=self.options.near_duplicate_jaccard, num_perm=self.options.num_perm)
+        self.bands = lsh_bands(self.options.near_duplicate_jaccard, self.options.num_perm)
         self._bucket: dict[int, list[str]] = {}  # band key -> articles indexed in this pass
         self._new_keys: list[tuple[str, np.ndarray]] = []  # (article id, its band keys) of the new articles
         self._placed_hash: dict[str, str] = {}  # looked up in `placed` for the new articles: text hash -> id
@@ -128,7 +141,7 @@ class CopyDetector:
 
     def bucket_key_matrix(self, signatures: np.ndarray) -> np.ndarray:
         """bucket_keys for each row of a (articles x num_perm) signature matrix, as int64."""
-        b, r = self.lsh.b, self.lsh.r
+        b, r = self.bands
         bands = signatures[:, : b * r].astype(np.uint64).reshape(len(signatures), b, r)
         with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
             keys = (bands * BAND_POWERS[:r]).sum(axis=2, dtype=np.uint64) + BAND_SALT[:b]
