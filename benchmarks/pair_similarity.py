@@ -45,16 +45,20 @@ def line_of(source: str) -> int:
     return int(source.rsplit(":", 1)[1]) - 1
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("data")
-    data = Path(ap.parse_args().data)
+def labelled_sets(data: Path) -> dict:
+    """name -> (articles file, article -> its incident label): gvc-dev's gold, FA-KES's date and place."""
     gvc = [json.loads(x) for x in open(data / "gvc-dev" / "articles.jsonl", encoding="utf-8")]
     gold = dict(x.split("\t")[:2] for x in (data / "gvc-dev" / "gold.tsv").read_text().splitlines()[1:])
     fakes = [json.loads(x) for x in open(data / "fakes" / "articles.jsonl", encoding="utf-8")]
-    sets = {"gvc-dev": (data / "gvc-dev" / "articles.jsonl", lambda a: gold.get(gvc[line_of(a.source)]["id"])),
+    return {"gvc-dev": (data / "gvc-dev" / "articles.jsonl", lambda a: gold.get(gvc[line_of(a.source)]["id"])),
             "fakes": (data / "fakes" / "articles.jsonl",
                       lambda a: (fakes[line_of(a.source)]["published"], fakes[line_of(a.source)]["location"]))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    sets = labelled_sets(Path(ap.parse_args().data))
     with tempfile.TemporaryDirectory() as tmp:
         for name, (source, label_of) in sets.items():
             p = pairs(Path(tmp) / f"{name}.db", source, label_of)

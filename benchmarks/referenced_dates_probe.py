@@ -1,4 +1,4 @@
-"""Would the days an article names tell a follow-up from a look-alike? A probe, not part of the engine.
+"""Would the days an article names tell a follow-up from a look-alike? The probe behind cluster.features.story_days.
 
     python benchmarks/referenced_dates_probe.py ../shared/data
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pair_similarity import line_of, pairs  # noqa: E402
+from pair_similarity import labelled_sets, pairs  # noqa: E402
 
 from newsweave import Newsweave  # noqa: E402
 
@@ -76,12 +76,7 @@ def main() -> None:
     data = Path(args.data)
     global WEEKDAYS, STRICT
     WEEKDAYS, STRICT = not args.no_weekdays, args.strict
-    gvc = [json.loads(x) for x in open(data / "gvc-dev" / "articles.jsonl", encoding="utf-8")]
-    gold = dict(x.split("\t")[:2] for x in (data / "gvc-dev" / "gold.tsv").read_text().splitlines()[1:])
-    fakes = [json.loads(x) for x in open(data / "fakes" / "articles.jsonl", encoding="utf-8")]
-    sets = {"gvc-dev": (data / "gvc-dev" / "articles.jsonl", lambda a: gold.get(gvc[line_of(a.source)]["id"])),
-            "fakes": (data / "fakes" / "articles.jsonl",
-                      lambda a: (fakes[line_of(a.source)]["published"], fakes[line_of(a.source)]["location"]))}
+    sets = labelled_sets(data)
     with tempfile.TemporaryDirectory() as tmp:
         for name, (source, label_of) in sets.items():
             db = Path(tmp) / f"{name}.db"
