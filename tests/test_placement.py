@@ -53,3 +53,16 @@ def test_a_store_without_placement_lookups_gets_them_filled(data_dir, tmp_path):
     with Newsweave(tmp_path / "s.db") as nw:
         name = {a.id: a.source.rsplit("/", 1)[-1] for a in nw.articles()}
         assert sorted(sorted(name[i] for i in s.article_ids) for s in nw.stories()) == reference[0]
+
+
+def test_document_frequencies_written_in_place_equal_those_written_whole(seeds, tmp_path):
+    """A later ingest writes only the document frequencies it changed, in place; the arrays must be those
+    one ingest of everything writes whole."""
+    files = sorted(seeds.iterdir())
+    with Newsweave(tmp_path / "parts.db") as parts, Newsweave(tmp_path / "whole.db") as whole:
+        for chunk in (files[:2], files[2:3], files[3:]):
+            parts.ingest(chunk)
+        whole.ingest(files)
+        for name in ("df_words", "df_anchors", "df_n"):
+            assert parts.store.blob(name) == whole.store.blob(name), name
+        assert any(parts.store.blob("df_words"))

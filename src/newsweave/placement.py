@@ -73,7 +73,7 @@ class Placement:
         retitled = {sid: self._title(by_story[sid], articles)
                     for sid in {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)}
         removed = [sid for sid in merged if sid > 0]  # stored stories absorbed by older ones
-        self.store.save_assignments(titles, self.assignments, links, self.df.to_blobs(), retitled, removed,
+        self.store.save_assignments(titles, self.assignments, links, self.df.to_blobs(changes_only=True), retitled, removed,
                                     buckets=self.detector.new_buckets, names=name_rows(self.new_rows.values()),
                                     unlinked=unlinked, events=self._events(merged))
         stats = {"dedup": self.detector.stats.counts, "cluster": self.clusterer.stats.counts,

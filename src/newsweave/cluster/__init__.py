@@ -26,6 +26,7 @@ from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 from newsweave.unionfind import UnionFind
 
+PATCH_MOST = 20_000  # changed counts up to which the store writes them in place, not the array whole
 RARE_NAME_MIN, RARE_NAME_SHARE = 10, 0.001  # a name in at most this many articles (or share of them) is rare
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
 
@@ -88,6 +89,8 @@ class DocumentFrequencies:
         self.words = words if words is not None else np.zeros(DIM, dtype=np.int32)
         self.anchors = anchors if anchors is not None else np.zeros(DIM, dtype=np.int32)
         self.n = n
+        self.stored = words is not None  # read from the store, which can then take only what changed
+        self._touched: dict[str, list[np.ndarray]] = {"df_words": [], "df_anchors": []}
 
     @classmethod
     def from_blobs(cls, words: bytes | None, anchors: bytes | None, n: bytes | None) -> DocumentFrequencies:
@@ -96,19 +99,33 @@ class DocumentFrequencies:
         return cls(np.frombuffer(words, dtype=np.int32).copy(), np.frombuffer(anchors, dtype=np.int32).copy(),
                    int(np.frombuffer(n, dtype=np.int64)[0]))
 
-    def to_blobs(self) -> dict[str, bytes]:
-        return {"df_words": self.words.tobytes(), "df_anchors": self.anchors.tobytes(),
-                "df_n": np.array([self.n], dtype=np.int64).tobytes()}
+    def to_blobs(self, changes_only: bool = False) -> dict[str, bytes | tuple[list[int], bytes]]:
+        """The arrays for the store, whole; or, with `changes_only` and arrays read from the store, the
+        counts that changed since, as (columns, counts) for the store to write in place: adding one article
+        changes a few hundred of the two million counts (8 MB), which a watching process would rewrite whole.
+        (cells, their int32 values in bytes) keeps the store free of numpy."""
+        out: dict[str, bytes | tuple[list[int], bytes]] = {"df_n": np.array([self.n], dtype=np.int64).tobytes()}
+        for name, array in (("df_words", self.words), ("df_anchors", self.anchors)):
+            columns = np.unique(np.concatenate(self._touched[name])) if self._touched[name] else np.zeros(0, np.int32)
+            if changes_only and self.stored and len(columns) <= PATCH_MOST:
+                out[name] = (columns.tolist(), array[columns].astype(np.int32).tobytes())
+            else:
+                out[name] = array.tobytes()
+        return out
 
     def add(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
         np.add.at(self.words, words.indices, 1)
         np.add.at(self.anchors, anchors.indices, 1)
+        self._touched["df_words"].append(words.indices)
+        self._touched["df_anchors"].append(anchors.indices)
         self.n += words.shape[0]
 
     def remove(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
         """Take back rows counted by `add` (their features are being replaced)."""
         np.subtract.at(self.words, words.indices, 1)
         np.subtract.at(self.anchors, anchors.indices, 1)
+        self._touched["df_words"].append(words.indices)
+        self._touched["df_anchors"].append(anchors.indices)
         np.maximum(self.words, 0, out=self.words)  # never below zero, even if those rows were never counted
         np.maximum(self.anchors, 0, out=self.anchors)
         self.n = max(self.n - words.shape[0], 0)

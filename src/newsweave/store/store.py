@@ -253,8 +253,17 @@ class Store(SubscriptionTables):
 
     # -- blobs (document frequencies and other shared arrays) --------------------------------------
     @staticmethod
-    def _put_blobs(db: sqlite3.Connection, blobs: dict[str, bytes]) -> None:
-        db.executemany("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)", blobs.items())
+    def _put_blobs(db: sqlite3.Connection, blobs: dict[str, bytes | tuple[list[int], bytes]]) -> None:
+        """Write shared arrays: a value in bytes whole; (cells, their 4-byte values) in place, into the
+        stored array of that name."""
+        db.executemany("INSERT OR REPLACE INTO blobs (name, value) VALUES (?,?)",
+                       [(k, v) for k, v in blobs.items() if isinstance(v, bytes)])
+        for name, (cells, values) in ((k, v) for k, v in blobs.items() if not isinstance(v, bytes)):
+            rowid = db.execute("SELECT rowid FROM blobs WHERE name=?", (name,)).fetchone()[0]
+            with db.blobopen("blobs", "value", rowid) as blob:
+                for k, cell in enumerate(cells):
+                    blob.seek(4 * cell)
+                    blob.write(values[4 * k: 4 * k + 4])
 
     def blob(self, name: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM blobs WHERE name=?", (name,)).fetchone()
