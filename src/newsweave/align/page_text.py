@@ -46,6 +46,14 @@ def _key(word: str) -> str:
     return "#" if word[0].isdigit() else word.lower()
 
 
+def _opens_text(text: str, at: int) -> bool:
+    """Whether a word at `at` opens text: at the start, or after a number or a sentence's end."""
+    k = at - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    return k < 0 or text[k] in OPENING_AFTER or text[k].isdigit()
+
+
 def _pairs(text: str) -> tuple[set[Pair], Counter, Counter]:
     """(the word pairs of a text, how often each occurs, how often it opens text), in lower case with numbers
     as "#": "The observatory" opens sentences, but "the observatory" stands mid-sentence too."""
@@ -56,11 +64,7 @@ def _pairs(text: str) -> tuple[set[Pair], Counter, Counter]:
         if pair == ("#", "#"):
             continue
         seen[pair] += 1
-        k = a.start() - 1
-        while k >= 0 and text[k].isspace():
-            k -= 1
-        if k < 0 or text[k] in OPENING_AFTER or text[k].isdigit():
-            opening[pair] += 1
+        opening[pair] += _opens_text(text, a.start())
     return set(seen), seen, opening
 
 
@@ -127,8 +131,7 @@ def _list_heads(template: Template, texts: list[str]) -> frozenset[Pair]:
         tokens = list(TOKEN.finditer(text))
         keys = [_key(t.group()) for t in tokens]
         for i in range(len(keys) - 1):
-            if (keys[i], keys[i + 1]) in template.opening and (i == 0 or keys[i - 1] == "#" or
-                                                               text[tokens[i - 1].end():tokens[i].start()].strip()):
+            if (keys[i], keys[i + 1]) in template.opening and _opens_text(text, tokens[i].start()):
                 start, end = template.run(keys[i:i + 50],
                                           lambda k: bool(LEADING_DATE.match(text, tokens[i + k].start())))
                 if end < 0 or i + end + 1 >= len(tokens):

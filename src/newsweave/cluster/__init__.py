@@ -26,7 +26,7 @@ from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 from newsweave.unionfind import UnionFind
 
-PATCH_MOST = 20_000  # changed counts up to which the store writes them in place, not the array whole
+PATCH_MOST = 1_000  # changed counts written in place at most (a seek and a write each); past it, whole arrays
 RARE_NAME_MIN, RARE_NAME_SHARE = 10, 0.001  # a name in at most this many articles (or share of them) is rare
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
 
