@@ -90,7 +90,9 @@ class DocumentFrequencies:
         self.anchors = anchors if anchors is not None else np.zeros(DIM, dtype=np.int32)
         self.n = n
         self.stored = words is not None  # read from the store, which can then take only what changed
-        self._touched: dict[str, list[np.ndarray]] = {"df_words": [], "df_anchors": []}
+        # the columns counted since, while few enough to write in place (a bulk ingest stops keeping them)
+        self._touched: dict[str, list[np.ndarray]] | None = {"df_words": [], "df_anchors": []}
+        self._touched_size = 0
 
     @classmethod
     def from_blobs(cls, words: bytes | None, anchors: bytes | None, n: bytes | None) -> DocumentFrequencies:
@@ -106,26 +108,35 @@ class DocumentFrequencies:
         (cells, their int32 values in bytes) keeps the store free of numpy."""
         out: dict[str, bytes | tuple[list[int], bytes]] = {"df_n": np.array([self.n], dtype=np.int64).tobytes()}
         for name, array in (("df_words", self.words), ("df_anchors", self.anchors)):
-            columns = np.unique(np.concatenate(self._touched[name])) if self._touched[name] else np.zeros(0, np.int32)
-            if changes_only and self.stored and len(columns) <= PATCH_MOST:
+            touched = self._touched[name] if self._touched is not None else None
+            columns = np.unique(np.concatenate(touched)) if touched else np.zeros(0, np.int32)
+            if changes_only and self.stored and touched is not None and len(columns) <= PATCH_MOST:
                 out[name] = (columns.tolist(), array[columns].astype(np.int32).tobytes())
             else:
                 out[name] = array.tobytes()
         return out
 
+    def _touch(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
+        if self._touched is None:
+            return
+        self._touched_size += len(words.indices) + len(anchors.indices)
+        if self._touched_size > 20 * PATCH_MOST:  # far too many to write in place: the arrays go whole
+            self._touched = None
+            return
+        self._touched["df_words"].append(words.indices)
+        self._touched["df_anchors"].append(anchors.indices)
+
     def add(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
         np.add.at(self.words, words.indices, 1)
         np.add.at(self.anchors, anchors.indices, 1)
-        self._touched["df_words"].append(words.indices)
-        self._touched["df_anchors"].append(anchors.indices)
+        self._touch(words, anchors)
         self.n += words.shape[0]
 
     def remove(self, words: sp.csr_matrix, anchors: sp.csr_matrix) -> None:
         """Take back rows counted by `add` (their features are being replaced)."""
         np.subtract.at(self.words, words.indices, 1)
         np.subtract.at(self.anchors, anchors.indices, 1)
-        self._touched["df_words"].append(words.indices)
-        self._touched["df_anchors"].append(anchors.indices)
+        self._touch(words, anchors)
         np.maximum(self.words, 0, out=self.words)  # never below zero, even if those rows were never counted
         np.maximum(self.anchors, 0, out=self.anchors)
         self.n = max(self.n - words.shape[0], 0)
