@@ -44,6 +44,7 @@ class DossierBuilder:
         self._extractor: FactExtractor | None = None
         self._templates: dict[str, Template] = {}  # outlet -> word pairs of its page text
         self._outlet_of: dict[str, str] | None = None  # article id -> its outlet ("" if unknown)
+        self._samples: dict[str, list[str]] = {}  # outlet -> the ids of its articles read to learn its page text
         self._background: list[tuple[str, set]] = []  # (outlet, word pairs) of a sample of all articles
         self._learned_at = 0  # the store's article count when these were read
 
@@ -181,18 +182,18 @@ class DossierBuilder:
             self._templates, self._learned_at = {}, count
             self._outlet_of = {aid: outlet_of(outlet, url) or "" for aid, outlet, url in self.store.article_outlets()}
             every = sorted(self._outlet_of)
+            self._samples = {}
+            for aid in every:
+                ids = self._samples.setdefault(self._outlet_of[aid], [])
+                if len(ids) < TEMPLATE_SAMPLE:
+                    ids.append(aid)
             self._background = [(self._outlet_of[aid], text_pairs(text)) for aid, text in
                                 self._texts(every[:: max(1, len(every) // BACKGROUND_SAMPLE)]).items()]
-        todo = [o for o in outlets if o not in self._templates]
-        if todo:
-            by_outlet: dict[str, list[str]] = {}
-            for aid in sorted(self._outlet_of):
-                by_outlet.setdefault(self._outlet_of[aid], []).append(aid)
-            for outlet in todo:
-                own = by_outlet.get(outlet, [])[:TEMPLATE_SAMPLE]
-                others = [pairs for of, pairs in self._background if of != outlet]
-                self._templates[outlet] = learn_templates(self._texts(own).values(), others) if len(own) > 1 \
-                    else Template()
+        for outlet in outlets - self._templates.keys():
+            own = self._samples.get(outlet, [])
+            others = [pairs for of, pairs in self._background if of != outlet]
+            self._templates[outlet] = learn_templates(self._texts(own).values(), others) if len(own) > 1 \
+                else Template()
         return {o: self._templates[o] for o in outlets}
 
     def _texts(self, ids: list[str]) -> dict[str, str]:

@@ -50,6 +50,7 @@ def _name_hash(name: str) -> int:
 
 
 def day_columns(published: list[int], named: list[int]) -> list[int]:
+    """The columns of an article's days (`story_days`): those published, then those named."""
     return [DAY_BASE + d % DAY_SPAN for d in published] + [NAMED_BASE + d % DAY_SPAN for d in named]
 
 
