@@ -169,8 +169,9 @@ class DossierBuilder:
     def _job(self, story_id: int, articles: list[Article], roots: dict[str, str],
              bases: dict[str, str | None]) -> tuple[int, dict[str, Source], list[ArticleFacts], int]:
         """What aligning one story needs, in a form that travels to a worker."""
-        templates = self.page_text({known_outlet(a) for a in articles} - {None})
-        return (story_id, {a.id: Source(a, roots[a.id], outlet_label(a), templates.get(known_outlet(a), Template()))
+        outlet = {a.id: known_outlet(a) for a in articles}
+        templates = self.page_text(set(outlet.values()) - {None})
+        return (story_id, {a.id: Source(a, roots[a.id], outlet_label(a), templates.get(outlet[a.id], Template()))
                            for a in articles},
                 self.facts(articles, bases), len({roots[a.id] for a in articles}))
 

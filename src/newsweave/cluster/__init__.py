@@ -107,10 +107,10 @@ class DocumentFrequencies:
         changes a few hundred of the two million counts (8 MB), which a watching process would rewrite whole.
         (cells, their int32 values in bytes) keeps the store free of numpy."""
         out: dict[str, bytes | tuple[list[int], bytes]] = {"df_n": np.array([self.n], dtype=np.int64).tobytes()}
+        in_place = changes_only and self.stored and self._touched is not None
         for name, array in (("df_words", self.words), ("df_anchors", self.anchors)):
-            touched = self._touched[name] if self._touched is not None else None
-            columns = np.unique(np.concatenate(touched)) if touched else np.zeros(0, np.int32)
-            if changes_only and self.stored and touched is not None and len(columns) <= PATCH_MOST:
+            columns = np.unique(np.concatenate(self._touched[name] or [np.zeros(0, np.int32)])) if in_place else None
+            if columns is not None and len(columns) <= PATCH_MOST:
                 out[name] = (columns.tolist(), array[columns].astype(np.int32).tobytes())
             else:
                 out[name] = array.tobytes()
@@ -163,8 +163,8 @@ class DocumentFrequencies:
         them in a large store."""
         x = anchors.tocsr().astype(np.float32, copy=True)
         most = self.rare_limit()
-        x.data = ((x.indices >= DAY_BASE) | (x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)
-                  ).astype(np.float32)
+        rare_name = (x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)
+        x.data = ((x.indices >= DAY_BASE) | rare_name).astype(np.float32)  # a day counts however common
         x.eliminate_zeros()
         return x
 
