@@ -87,8 +87,8 @@ class PlacedArticles(Protocol):
     def signatures(self, ids: list[str]) -> dict[str, bytes]: ...
 
 
-# datasketch's choice of bands for the default settings, which takes it 1,290 integrals (about 25 ms, a tenth
-# of adding one article in a fresh process) to find; tests/test_dedup.py checks it against datasketch
+# datasketch's choice of bands for the default settings, which it finds by 1,290 numerical integrals in every
+# new process; tests/test_dedup.py checks it against datasketch
 KNOWN_BANDS = {(0.8, 128): (9, 13)}
 
 
