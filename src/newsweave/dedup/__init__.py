@@ -87,7 +87,7 @@ class PlacedArticles(Protocol):
     def signatures(self, ids: list[str]) -> dict[str, bytes]: ...
 
 
-# datasketch's choice of bands for the default settings, which it finds by 1,290 numerical integrals in every
+# datasketch's choice of bands for the default settings, which it finds by integrating over every (b, r) in every
 # new process; tests/test_dedup.py checks it against datasketch
 KNOWN_BANDS = {(0.8, 128): (9, 13)}
 
