@@ -13,6 +13,17 @@ CJK_WORD = 0.5  # a character carries about half a word
 TOKEN = re.compile(r"[^\W" + CJK.pattern[1:-1] + r"]+|" + CJK.pattern)  # words, and CJK characters one by one
 
 
+def has_letters(text: str, least: int) -> bool:
+    """At least `least` letters in `text`; stops counting once there are (a page's first line usually does)."""
+    found = 0
+    for c in text:
+        if c.isalpha():
+            found += 1
+            if found >= least:
+                return True
+    return False
+
+
 def count_words(text: str) -> float:
     """Words in a text, with Chinese and Japanese characters counted as half a word each."""
     cjk = len(CJK.findall(text))

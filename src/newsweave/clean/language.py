@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from newsweave.tokens import has_letters
+
 LANGUAGE_SAMPLE = 1500  # characters read
 MIN_LETTERS = 40  # fewer letters say too little
 MIN_CONFIDENCE = 0.5  # normalised probability of the best language
@@ -38,7 +40,7 @@ def _plainly_english(sample: str) -> bool:
 
 def detect_language(text: str, title: str | None = None) -> str | None:
     sample = ((title + "\n") if title else "") + text[:LANGUAGE_SAMPLE]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if not has_letters(sample, MIN_LETTERS):
         return None
     if _plainly_english(sample):
         return "en"

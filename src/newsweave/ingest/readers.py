@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from newsweave.ingest.decode import BadInput, decode_html, decode_text, looks_binary, read_bytes
 from newsweave.ingest.listings import ListedItem, parse_listing
 from newsweave.records import InputError, RawDocument
+from newsweave.tokens import has_letters
 
 Item = RawDocument | InputError
 JSON_FILE_LIMIT = 4 << 30
@@ -109,7 +110,7 @@ MIN_LETTERS = 20  # fewer letters than this is no article ("x", a stray heading)
 
 def few_letters(text: str, head: int = 10_000) -> bool:
     """Too few letters in the text's first `head` characters to be an article."""
-    return sum(c.isalpha() for c in text[:head]) < MIN_LETTERS
+    return not has_letters(text[:head], MIN_LETTERS)
 MAX_RECORDS = 200_000  # records read from one JSON file; more is an error, not millions of articles
 MAX_BAD_RECORDS = 1000  # past this many bad records, a file is given up (one line says so)
 _SURROGATE = re.compile("[\ud800-\udfff]")
