@@ -33,9 +33,9 @@ WORD = re.compile(r"[^\W\d_]+")
 
 def _plainly_english(sample: str) -> bool:
     words = WORD.findall(sample)
-    if len(words) < MIN_WORDS_SHORTCUT or any(not w.isascii() for w in words):
+    if len(words) < MIN_WORDS_SHORTCUT or not all(map(str.isascii, words)):
         return False
-    return sum(w.lower() in ENGLISH_ONLY for w in words) >= ENGLISH_SHARE * len(words)
+    return sum(map(ENGLISH_ONLY.__contains__, map(str.lower, words))) >= ENGLISH_SHARE * len(words)
 
 
 def detect_language(text: str, title: str | None = None) -> str | None:

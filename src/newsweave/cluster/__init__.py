@@ -18,10 +18,9 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.preprocessing import normalize
 
 from newsweave.cluster.features import DAY_BASE, DIM, NAME_BASE, article_features, swap_days, unpack
-from newsweave.cluster.split import split_story, story_weights
+from newsweave.cluster.split import split_story, story_weights, unit_rows
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 from newsweave.unionfind import UnionFind
@@ -151,7 +150,7 @@ class DocumentFrequencies:
         if view == "anchors":
             x.data[x.indices >= DAY_BASE] = 0.0
             x.eliminate_zeros()
-        return normalize(x)
+        return unit_rows(x)
 
     def rare_limit(self, adding: int = 0) -> float:
         """How many articles may give a name for it to be rare, once `adding` more are counted."""
