@@ -257,3 +257,34 @@ def test_chinese_and_japanese_text_gives_comparable_terms(data_dir):
         same = cosine(first, second)
         assert same > 0.2
         assert all(same > 2 * cosine(first, other[1]) for j, other in enumerate(halves) if j != i)
+
+
+def test_pair_products_equal_scipys_on_real_articles(data_dir):
+    """The NumPy products placement uses are SciPy's products of the same rows, swapped days included."""
+    import numpy as np
+
+    from newsweave.cluster import DocumentFrequencies, count_matrix
+    from newsweave.cluster.features import article_features, swap_days
+    from newsweave.cluster.pairs import products, row_ranges, take_rows
+
+    records = [json.loads(line) for line in open(data_dir / "gvc-dev" / "articles.jsonl", encoding="utf-8")][:120]
+    blobs = [article_features(r.get("title"), r["text"], "en", r.get("published")) for r in records]
+    df = DocumentFrequencies()
+    words, anchors = count_matrix([b[0] for b in blobs]), count_matrix([b[1] for b in blobs])
+    df.add(words, anchors)
+    views = df.views(words, anchors)
+    rows = row_ranges(np.array([10, 40, 90]), np.array([30, 41, 120]))
+    assert rows.tolist() == [*range(10, 30), 40, *range(90, 120)]
+    for size in (1, 3, 12):  # one count per article, and the sparse product for larger groups
+        group = np.arange(size) * 7
+        for k, view in enumerate(views):
+            part = take_rows(view, group)
+            assert np.array_equal(part.indices, view[group].indices) and np.array_equal(part.data, view[group].data)
+            others = view[rows].copy()
+            if k == 2:
+                others.indices = swap_days(others.indices)
+                others.has_sorted_indices = False
+            want = (view[group] @ others.T).toarray()
+            got = products(part, view, rows, swap=swap_days if k == 2 else None)
+            assert want.shape == got.shape and (k == 2 or want.any())  # rare names may be shared by none
+            assert np.allclose(got, want, atol=1e-6)

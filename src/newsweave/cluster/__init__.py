@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 
 from newsweave.cluster.features import DAY_BASE, DIM, NAME_BASE, article_features, swap_days, unpack
+from newsweave.cluster.pairs import products, row_ranges, take_rows
 from newsweave.cluster.split import split_story, story_weights, unit_rows
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
@@ -50,11 +51,18 @@ class StoryVectors(NamedTuple):
     means: tuple[sp.csr_matrix, ...]  # (words, anchors, rare names), one row per story
     members: tuple[sp.csr_matrix, ...]  # one row per member, stories end to end
     bounds: np.ndarray  # story k's members are rows bounds[k]:bounds[k + 1]
-    days: list[int | None]  # each member's date as a day number
+    days: np.ndarray  # each member's date as a day number (NaN: undated)
     lo: np.ndarray  # each story's date span (NaN: not all members dated)
     hi: np.ndarray
     dated: np.ndarray  # whether any member is dated
     languages: list[str | None]  # each story's language (its members' most common; None: not known)
+
+
+def day_array(days: list[int | None] | np.ndarray) -> np.ndarray:
+    """Day numbers as floats, NaN for undated."""
+    if isinstance(days, np.ndarray):
+        return days.astype(float, copy=False)
+    return np.array([np.nan if d is None else d for d in days], dtype=float)
 
 
 def language_of(member: tuple) -> str | None:
@@ -71,14 +79,6 @@ def same_language(a: str | None, b: str | None) -> bool:
 def _main_language(members: list[tuple]) -> str | None:
     known = [language_of(m) for m in members if language_of(m)]
     return max(set(known), key=known.count) if known else None
-
-
-def _shared_columns(x: sp.csr_matrix, y: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Two small matrices over only the columns either uses: products over the 2^20 hashed columns would
-    spend their time on empty ones."""
-    terms = np.union1d(x.indices, y.indices)
-    return tuple(sp.csr_matrix((m.data, np.searchsorted(terms, m.indices).astype(np.int32), m.indptr),
-                               shape=(m.shape[0], len(terms))) for m in (x, y))
 
 
 class DocumentFrequencies:
@@ -200,10 +200,9 @@ class StoryClusterer:
         return (1 - w) * (a[0] @ b[0].T).toarray() + w * (a[1] @ b[1].T).toarray(), shared_particulars(a[2], b[2])
 
     @staticmethod
-    def _day_gaps(da: list[int | None], db: list[int | None]) -> np.ndarray:
+    def _day_gaps(da: list[int | None] | np.ndarray, db: list[int | None] | np.ndarray) -> np.ndarray:
         """Days between each pair of dates; NaN where either is undated."""
-        a = np.array([np.nan if d is None else d for d in da], dtype=float)
-        b = np.array([np.nan if d is None else d for d in db], dtype=float)
+        a, b = day_array(da), day_array(db)
         return np.abs(a[:, None] - b[None, :])
 
     def _gap_weight(self, gap: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
@@ -366,7 +365,7 @@ class StoryClusterer:
             if a == b or not 2 * o.split_min_part <= len(parts[a]) + len(parts[b]) <= o.split_max_story:
                 continue
             union = np.concatenate([parts[a], parts[b]])
-            if self._holds_together(counts[0][union], counts[1][union], [days[i] for i in union], df):
+            if self._holds_together(counts[0][union], counts[1][union], days[union], df):
                 keep, gone = (a, b) if (a > 0, -abs(a)) >= (b > 0, -abs(b)) else (b, a)
                 merged.union(keep, gone)
                 parts[keep] = np.concatenate([parts[keep], parts.pop(gone)])
@@ -418,7 +417,7 @@ class StoryClusterer:
         member gets no span (NaN): its pairs with that member are not weighed by date, and a span would
         understate them. No pair of dated members is closer than the days between two spans, so the span
         weight bounds every pair's from above."""
-        d = np.array([np.nan if x is None else x for x in days], dtype=float)
+        d = day_array(days)
         lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
         np.fmin.at(lo, owner, d)
         np.fmax.at(hi, owner, d)
@@ -438,9 +437,11 @@ class StoryClusterer:
         """The mean over all pairs of a member of `group` and a member of story k of their similarity, each pair
         weighed by its dates, for each story k in `which`, in one product."""
         starts, ends = stories.bounds[which], stories.bounds[which + 1]
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])
-        sim, names = self.similarities(*zip(*(_shared_columns(g, m[rows]) for g, m in zip(group, stories.members))))
-        sim *= self._gap_weight(self._day_gaps(days, [stories.days[r] for r in rows]), names)
+        rows = row_ranges(starts, ends)
+        w = self.options.entity_weight
+        sim = (1 - w) * products(group[0], stories.members[0], rows) + w * products(group[1], stories.members[1], rows)
+        names = products(group[2], stories.members[2], rows, swap=swap_days)
+        sim *= self._gap_weight(self._day_gaps(days, stories.days[rows]), names)
         per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return per_story / (len(days) * (ends - starts))
 
@@ -456,7 +457,7 @@ class StoryClusterer:
         views = df.views(*counts)
         # mean member vector per story: its dot product with x is x's average similarity to the members
         mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
-        days = [day_number(m[3]) for m in members]
+        days = day_array([day_number(m[3]) for m in members])
         lo, hi, dated = self._spans(days, owner, len(story_ids))
         return StoryVectors(tuple(mean @ v for v in views), views,
                             np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated,
@@ -506,7 +507,7 @@ class StoryClusterer:
                 exact = above[dated[g] & stories.dated[above]]
                 if len(exact):
                     row[exact] = self._mean_pair_similarities(
-                        tuple(v[members[g]] for v in vecs), [dates[i] for i in members[g]], stories, exact)
+                        tuple(take_rows(v, members[g]) for v in vecs), [dates[i] for i in members[g]], stories, exact)
                 above = above[row[above] >= threshold]
                 out.append(above[np.argsort(-row[above], kind="stable")])
         return out
