@@ -123,3 +123,33 @@ def test_the_known_bands_are_datasketchs_choice():
         assert bands == (lsh.b, lsh.r)
     lsh = MinHashLSH(threshold=0.6, num_perm=64)
     assert lsh_bands(0.6, 64) == (lsh.b, lsh.r)
+
+
+def test_minhash_rules_out_rewrites_but_never_a_wrapped_article(data_dir):
+    """Containment skips the exact comparison of pairs whose MinHash estimate is far below the Jaccard a
+    contained pair must have: rewrites (partial, reordered) are skipped; an article inside a page of
+    chrome up to several times its size is still found, and the bound holds for it."""
+    import json
+
+    from newsweave.options import Options
+
+    texts = [json.loads(line)["text"] for line in open(data_dir / "fakes" / "articles.jsonl", encoding="utf-8")][:40]
+    hasher = MinHasher(128, 5)
+    detector = CopyDetector(Options())
+    chrome = " ".join(texts[-1].split()[:400])
+    found = {"wrapped": 0, "rewrite": 0}
+    for k, text in enumerate(texts[:20]):
+        others = re.split(r"(?<=[.!?])\s+", texts[k + 20])
+        rewrite = " ".join(re.split(r"(?<=[.!?])\s+", text)[::2] + others[1::2])  # half its, half another's
+        for suffix, body in (("wrapped", text + " " + chrome[: 600 * (k % 4 + 1)]), ("rewrite", rewrite)):
+            pair = [Article(id=f"{k}", source="a", kind="text", raw="", text=text),
+                    Article(id=f"{k}-{suffix}", source="b", kind="text", raw="", text=body)]
+            for article in pair:
+                detector.signatures[article.id] = hasher.signature_of(shingle_hashes(article.text, 5))
+            a, b = (np.unique(shingle_hashes(x.text, 5)) for x in pair)
+            if suffix == "wrapped":
+                assert len(np.intersect1d(a, b)) / len(np.union1d(a, b)) >= detector._jaccard_needed(len(a), len(b))
+            found[suffix] += bool(detector.check_containment(pair[0], [pair[1]]))
+    ruled_out = detector.stats.counts.get("containment_ruled_out_by_minhash", 0)
+    assert found == {"wrapped": 20, "rewrite": 0}
+    assert ruled_out >= 10  # most rewrites need no exact comparison

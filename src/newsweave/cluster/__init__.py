@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 
 from newsweave.cluster.features import DAY_BASE, DIM, NAME_BASE, article_features, swap_days, unpack
-from newsweave.cluster.pairs import products, row_ranges, take_rows
+from newsweave.cluster.pairs import products, row_ranges, take_csr_rows, take_rows
 from newsweave.cluster.split import split_story, story_weights, unit_rows
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
@@ -270,12 +270,20 @@ class StoryClusterer:
                     out[part[r][0]] = story_ids[k]
             # stories opened in this chunk are candidates for the next chunk
             if start + chunk < len(new):
+                old_rows = {m[0]: i for i, m in enumerate(m for sid in story_ids for m in stories[sid])}
                 stories = dict(stories)
                 for r, p in enumerate(part):
                     stories.setdefault(out[p[0]], []).append(p)
+                    old_rows[p[0]] = len(old_rows)
                 story_ids = list(stories)
-                story_vecs = None  # the old vectors go before the new are built: never both in memory
-                story_vecs = self._story_vectors(stories, story_ids, df)
+                # the members' vectors are those already weighed (the frequencies hold still meanwhile),
+                # in the new order: none is unpacked or weighed again
+                pool = vecs if story_vecs is None else tuple(sp.vstack([a, b], format="csr")
+                                                             for a, b in zip(story_vecs.members, vecs))
+                order = np.array([old_rows[m[0]] for sid in story_ids for m in stories[sid]])
+                story_vecs = None  # the old vectors go before the new are built
+                story_vecs = self._story_vectors(stories, story_ids, df, views=tuple(take_csr_rows(v, order) for v in pool))
+                del pool
         return out
 
     def _closest_by_details(self, group: list[tuple], candidates: list[list[tuple]], indices: np.ndarray) -> list[int]:
@@ -445,16 +453,19 @@ class StoryClusterer:
         per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return per_story / (len(days) * (ends - starts))
 
-    def _story_vectors(self, stories, story_ids, df, counts: tuple | None = None) -> StoryVectors | None:
-        """`counts`: the members' (words, anchors) count matrices, if the caller has them already."""
+    def _story_vectors(self, stories, story_ids, df, counts: tuple | None = None,
+                       views: tuple | None = None) -> StoryVectors | None:
+        """`counts`: the members' (words, anchors) count matrices, or `views`: their weighed views, if the
+        caller has them already."""
         if not story_ids:
             return None
         members = [m for sid in story_ids for m in stories[sid]]
         sizes = np.array([len(stories[sid]) for sid in story_ids])
         owner = np.repeat(np.arange(len(story_ids)), sizes)
-        if counts is None:
-            counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
-        views = df.views(*counts)
+        if views is None:
+            if counts is None:
+                counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
+            views = df.views(*counts)
         # mean member vector per story: its dot product with x is x's average similarity to the members
         mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
         days = day_array([day_number(m[3]) for m in members])

@@ -37,6 +37,12 @@ def take_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> Rows:
     return Rows(matrix.data[entries], matrix.indices[entries], np.concatenate([[0], np.cumsum(ends - starts)]))
 
 
+def take_csr_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
+    """matrix[rows] as a CSR matrix, gathered in one pass (SciPy's fancy index checks every row)."""
+    data, indices, indptr = take_rows(matrix, rows)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), matrix.shape[1]))
+
+
 def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarray, swap=None) -> np.ndarray:
     """`group @ members[rows].T` as a dense (len(group) x len(rows)) array. `swap`: a function renumbering
     the members' columns first (the day columns of the rare-name view)."""

@@ -16,6 +16,8 @@ from newsweave.options import Options
 from newsweave.records import Article, CopyLink, StageStats
 from newsweave.unionfind import UnionFind
 
+JACCARD_MARGIN = 0.2  # MinHash estimates this far below the Jaccard containment needs rule a pair out
+
 __all__ = ["CopyDetector", "MinHasher", "UnionFind", "containment", "pick_original"]
 
 
@@ -217,24 +219,29 @@ class CopyDetector:
     def check_containment(self, article: Article, others: list[Article]) -> list[str]:
         """An article whose text lies (almost) whole inside another's, or holds another whole.
 
-        Only pairs whose MinHash Jaccard could allow it are compared exactly: if A lies inside B,
-        J(A, B) = |A| / |B|, so a floor on J is a ceiling on how much larger the wrapper may be.
+        Only pairs whose MinHash Jaccard could allow it are compared exactly. If the smaller of A and B lies
+        (a share c of it) inside the other, J(A, B) >= c * |small| / (|A| + |B| - c * |small|): a pair whose
+        estimated Jaccard is far below that (JACCARD_MARGIN, about five standard errors of a 128-hash
+        estimate) cannot be contained, and `containment_min_jaccard` caps how much larger a wrapper may be.
         Each unordered pair is compared once. Returns the ids of the articles found paired with this one."""
         others = [o for o in others if o.id != article.id and (min(o.id, article.id), max(o.id, article.id))
                   not in self._compared]
         own = self.signatures.get(article.id)
+        estimate: dict[str, float] = {}
         if own is not None and others:
-            sigs = [self.signatures.get(o.id) for o in others]
-            known = np.array([s is not None for s in sigs])
-            if known.any():
-                agree = np.zeros(len(others))
-                agree[known] = (np.vstack([s for s in sigs if s is not None]) == own).mean(axis=1)
-                others = [o for o, k, j in zip(others, known, agree) if not k or j >= self.options.containment_min_jaccard]
+            known = [o for o in others if o.id in self.signatures]
+            if known:
+                agree = (np.vstack([self.signatures[o.id] for o in known]) == own).mean(axis=1)
+                estimate = dict(zip((o.id for o in known), agree.tolist()))
+                others = [o for o in others if estimate.get(o.id, 1.0) >= self.options.containment_min_jaccard]
         found = []
         mine = self.shingles(article)
         for other in others:
             self._compared.add((min(other.id, article.id), max(other.id, article.id)))
             theirs = self.shingles(other)
+            if other.id in estimate and estimate[other.id] < self._jaccard_needed(len(mine), len(theirs)) - JACCARD_MARGIN:
+                self.stats.add("containment_ruled_out_by_minhash")
+                continue
             both = shared(mine, theirs)
             inside, holds = both / max(len(mine), 1), both / max(len(theirs), 1)
             if max(inside, holds) >= self.options.containment:
@@ -245,6 +252,11 @@ class CopyDetector:
                     self.stats.add("containment")
                     found.append(other.id)
         return found
+
+    def _jaccard_needed(self, a: int, b: int) -> float:
+        """The least Jaccard of two shingle sets of these sizes when one lies inside the other."""
+        inside = self.options.containment * min(a, b)
+        return inside / max(a + b - inside, 1.0)
 
     def groups(self, existing: dict[str, CopyLink]) -> UnionFind:
         """Copy groups: the stored links given and the pairs found so far, joined."""
