@@ -6,6 +6,7 @@ root is the article judged original; every other member links to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
@@ -16,6 +17,7 @@ from newsweave.options import Options
 from newsweave.records import Article, CopyLink, StageStats
 from newsweave.unionfind import UnionFind
 
+KEY_BLOCK = 4096  # signatures turned into band keys at once
 JACCARD_MARGIN = 0.2  # MinHash estimates this far below the Jaccard containment needs rule a pair out
 
 __all__ = ["CopyDetector", "MinHasher", "UnionFind", "containment", "pick_original"]
@@ -131,9 +133,21 @@ class CopyDetector:
         self.by_hash.setdefault(text_hash, article_id)
 
     @property
-    def new_buckets(self):
-        """(bucket key, article id) rows of the new articles, for the store."""
-        return ((int(key), aid) for aid, keys in self._new_keys for key in keys)
+    def new_buckets(self) -> Iterator[tuple[int, str]]:
+        """(bucket key, article id) rows of the new articles, for the store, in key order (the order of the
+        store's index, which SQLite then fills without jumping), without a list of them all."""
+        if not self._new_keys:
+            return iter(())
+        keys = np.concatenate([keys for _, keys in self._new_keys])
+        owner = np.repeat(np.arange(len(self._new_keys)), [len(keys) for _, keys in self._new_keys])
+        order = np.argsort(keys, kind="stable")
+
+        def rows() -> Iterator[tuple[int, str]]:
+            for start in range(0, len(order), 1 << 16):
+                part = order[start: start + (1 << 16)]
+                for key, i in zip(keys[part].tolist(), owner[part].tolist()):
+                    yield key, self._new_keys[i][0]
+        return rows()
 
     def bucket_keys(self, signature: np.ndarray) -> list[int]:
         """One 64-bit key per LSH band of the signature: two articles share a key where datasketch's index
@@ -164,7 +178,10 @@ class CopyDetector:
     def add_new_batch(self, articles: list[tuple[str, np.ndarray, str]]) -> None:
         """`add_new` for (id, signature, text hash) of many new articles, the placed ones they may copy
         looked up at once."""
-        matrix = self.bucket_key_matrix(np.vstack([sig for _, sig, _ in articles])) if articles else []
+        # keys a few thousand signatures at a time: the signatures stacked whole, and the arithmetic's
+        # temporaries, would take several hundred MB for a bulk ingest of 100,000
+        matrix = np.vstack([self.bucket_key_matrix(np.vstack([sig for _, sig, _ in articles[i: i + KEY_BLOCK]]))
+                            for i in range(0, len(articles), KEY_BLOCK)]) if articles else []
         if self.placed:
             self._placed_hash = self.placed.first_placed_with_hashes([h for _, _, h in articles])
             self._placed_bucket = self.placed.bucket_members(np.unique(matrix).tolist() if len(matrix) else [])

@@ -247,7 +247,7 @@ class Store(SubscriptionTables):
             if clear:
                 db.execute("DELETE FROM copy_buckets")
                 db.execute("DELETE FROM article_names")
-            db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", sorted(buckets))
+            db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
             db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", sorted(names))
             self._put_blobs(db, blobs)
 
@@ -330,7 +330,7 @@ class Store(SubscriptionTables):
                 db.execute("DELETE FROM dossiers WHERE story_id=?", (sid,))
                 db.execute("DELETE FROM stories WHERE id=?", (sid,))
             self._put_blobs(db, blobs)
-            db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", sorted(buckets))
+            db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
             db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", sorted(names))
             self.summarise_stories(db, touched | set(retitled or ()))
             # a story left with no member (all moved by a split or a merge) does not stay behind
