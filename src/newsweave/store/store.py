@@ -248,6 +248,7 @@ class Store(SubscriptionTables):
                 db.execute("DELETE FROM copy_buckets")
                 db.execute("DELETE FROM article_names")
             db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
+            # in key order, as the buckets: SQLite then fills the index without jumping
             db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", sorted(names))
             self._put_blobs(db, blobs)
 
@@ -313,11 +314,9 @@ class Store(SubscriptionTables):
                 real[temp] = db.execute("INSERT INTO stories (title) VALUES (?)", (title,)).lastrowid
             for sid, title in (retitled or {}).items():
                 db.execute("UPDATE stories SET title=? WHERE id=?", (title, sid))
-            # rows in key order: SQLite then walks each index once instead of jumping (twice as fast at 100,000)
-            placed = sorted(((real.get(story, story), article_id) for article_id, story in assignments.items()),
-                            key=lambda row: row[1])
-            touched = {sid for sid, _ in placed}
-            db.executemany("UPDATE articles SET story_id=? WHERE id=?", placed)
+            touched = {real.get(story, story) for story in assignments.values()}
+            db.executemany("UPDATE articles SET story_id=? WHERE id=?",
+                           ((real.get(story, story), article_id) for article_id, story in assignments.items()))
             db.executemany(
                 "INSERT OR REPLACE INTO copy_links (article_id, original_id, method, evidence) VALUES (?,?,?,?)",
                 [(link.article_id, link.original_id, link.method, json.dumps(link.evidence, sort_keys=True))
@@ -331,6 +330,7 @@ class Store(SubscriptionTables):
                 db.execute("DELETE FROM stories WHERE id=?", (sid,))
             self._put_blobs(db, blobs)
             db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
+            # in key order, as the buckets: SQLite then fills the index without jumping
             db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", sorted(names))
             self.summarise_stories(db, touched | set(retitled or ()))
             # a story left with no member (all moved by a split or a merge) does not stay behind
