@@ -7,6 +7,7 @@ Here the rows are gathered straight from the members' CSR arrays and matched aga
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -43,21 +44,22 @@ def take_csr_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), matrix.shape[1]))
 
 
-def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarray, swap=None) -> np.ndarray:
+def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarray,
+             swap: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """`group @ members[rows].T` as a dense (len(group) x len(rows)) array. `swap`: a function renumbering
     the members' columns first (the day columns of the rare-name view)."""
     n = len(group.indptr) - 1
     columns, at = np.unique(group.indices, return_inverse=True)
     dense = np.zeros((len(columns), n))
     np.add.at(dense, (at, np.repeat(np.arange(n), np.diff(group.indptr))), group.data)
-    lengths = members.indptr[rows + 1] - members.indptr[rows]
-    entries = row_ranges(members.indptr[rows], members.indptr[rows + 1])
+    starts, ends = members.indptr[rows], members.indptr[rows + 1]
+    entries = row_ranges(starts, ends)
     indices = members.indices[entries]
     if swap is not None:
         indices = swap(indices)
     where = np.minimum(np.searchsorted(columns, indices), max(len(columns) - 1, 0))
     hit = np.flatnonzero(columns[where] == indices) if len(columns) else np.zeros(0, dtype=int)
-    owner = np.repeat(np.arange(len(rows)), lengths)[hit]
+    owner = np.repeat(np.arange(len(rows)), ends - starts)[hit]
     values = members.data[entries[hit]].astype(np.float64)
     if n > SMALL_GROUP:
         return (sp.csr_matrix((values, (owner, where[hit])), shape=(len(rows), len(columns))) @ dense).T
