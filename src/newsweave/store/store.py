@@ -248,8 +248,7 @@ class Store(SubscriptionTables):
                 db.execute("DELETE FROM copy_buckets")
                 db.execute("DELETE FROM article_names")
             db.executemany("INSERT OR IGNORE INTO copy_buckets (key, article_id) VALUES (?,?)", buckets)
-            # in key order, as the buckets: SQLite then fills the index without jumping
-            db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", sorted(names))
+            db.executemany("INSERT OR IGNORE INTO article_names (name, article_id) VALUES (?,?)", names)
             self._put_blobs(db, blobs)
 
     # -- blobs (document frequencies and other shared arrays) --------------------------------------
