@@ -127,8 +127,8 @@ def test_the_known_bands_are_datasketchs_choice():
 
 def test_minhash_rules_out_rewrites_but_never_a_wrapped_article(data_dir):
     """Containment skips the exact comparison of pairs whose MinHash estimate is far below the Jaccard a
-    contained pair must have: rewrites (partial, reordered) are skipped; an article inside a page of
-    chrome up to several times its size is still found, and the bound holds for it."""
+    contained pair must have: rewrites (half an article's sentences, half another's) are skipped; an
+    article with 600 to 2,400 characters of another page around it is still found, and the bound holds."""
     import json
 
     from newsweave.options import Options
