@@ -52,15 +52,12 @@ def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarr
     columns, at = np.unique(group.indices, return_inverse=True)
     dense = np.zeros((len(columns), n))
     np.add.at(dense, (at, np.repeat(np.arange(n), np.diff(group.indptr))), group.data)
-    starts, ends = members.indptr[rows], members.indptr[rows + 1]
-    entries = row_ranges(starts, ends)
-    indices = members.indices[entries]
-    if swap is not None:
-        indices = swap(indices)
+    chosen = take_rows(members, rows)
+    indices = chosen.indices if swap is None else swap(chosen.indices)
     where = np.minimum(np.searchsorted(columns, indices), max(len(columns) - 1, 0))
     hit = np.flatnonzero(columns[where] == indices) if len(columns) else np.zeros(0, dtype=int)
-    owner = np.repeat(np.arange(len(rows)), ends - starts)[hit]
-    values = members.data[entries[hit]].astype(np.float64)
+    owner = np.repeat(np.arange(len(rows)), np.diff(chosen.indptr))[hit]
+    values = chosen.data[hit].astype(np.float64)
     if n > SMALL_GROUP:
         return (sp.csr_matrix((values, (owner, where[hit])), shape=(len(rows), len(columns))) @ dense).T
     out = np.empty((n, len(rows)))

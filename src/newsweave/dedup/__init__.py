@@ -138,14 +138,14 @@ class CopyDetector:
         store's index, which SQLite then fills without jumping), without a list of them all."""
         if not self._new_keys:
             return iter(())
-        keys = np.concatenate([keys for _, keys in self._new_keys])
-        owner = np.repeat(np.arange(len(self._new_keys)), [len(keys) for _, keys in self._new_keys])
+        keys = np.concatenate([keys for _, keys in self._new_keys])  # one per band, article by article
         order = np.argsort(keys, kind="stable")
+        bands = len(keys) // len(self._new_keys)
 
         def rows() -> Iterator[tuple[int, str]]:
             for start in range(0, len(order), 1 << 16):
                 part = order[start: start + (1 << 16)]
-                for key, i in zip(keys[part].tolist(), owner[part].tolist()):
+                for key, i in zip(keys[part].tolist(), (part // bands).tolist()):
                     yield key, self._new_keys[i][0]
         return rows()
 
