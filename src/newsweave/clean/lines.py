@@ -229,7 +229,7 @@ CONTEXT_FEATURES = ("first_pass", "first_pass_previous", "first_pass_next", "fir
 
 CHAR_CLASSES = ("isalnum", "isalpha", "isdigit", "isspace", "isupper", "islower", "isword")
 # Unicode classes of the code points seen so far, one bit per class, filled as new characters come: a
-# table of all 65,536 BMP characters took a new process a tenth of a second, longer than cleaning a page
+# table of all 65,536 BMP characters cost every new process more than cleaning its first page
 _class_bits = np.zeros(0x110000, dtype=np.uint8)
 _class_known = np.zeros(0x110000, dtype=bool)
 

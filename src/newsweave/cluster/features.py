@@ -87,7 +87,7 @@ def _word_char(c: str) -> bool:
 
 def _whole_word(text: str, word: str, start: int = 0) -> Iterator[int]:
     """Offsets from `start` on where `word` stands as a whole word. str.find, not a regex built per name:
-    compiling one for every candidate name was a tenth of the per-article work."""
+    compiling one for every candidate name cost more than the rest of the name search."""
     i = text.find(word, start)
     while i >= 0:
         if _whole_word_at(text, word, i):

@@ -179,7 +179,7 @@ class CopyDetector:
         """`add_new` for (id, signature, text hash) of many new articles, the placed ones they may copy
         looked up at once."""
         # keys a few thousand signatures at a time: the signatures stacked whole, and the arithmetic's
-        # temporaries, would take several hundred MB for a bulk ingest of 100,000
+        # temporaries, would be held at once for a whole bulk ingest
         matrix = np.vstack([self.bucket_key_matrix(np.vstack([sig for _, sig, _ in articles[i: i + KEY_BLOCK]]))
                             for i in range(0, len(articles), KEY_BLOCK)]) if articles else []
         if self.placed:
