@@ -22,20 +22,15 @@ from newsweave.evaluate.clustering import score
 from newsweave.options import Options
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("data")
-    ap.add_argument("--options", default="{}", help="Options fields as JSON")
-    ap.add_argument("--ingests", type=int, default=1, help="successive ingests the articles are dealt over")
-    args = ap.parse_args()
-    path = Path(args.data) / "fakes" / "articles.jsonl"
+def fakes_scores(path: Path, options: Options, ingests: int = 1) -> dict:
+    """Stories of FA-KES's articles.jsonl at `path`, scored against (incident date, province)."""
     lines = open(path, encoding="utf-8").read().splitlines()
-    with tempfile.TemporaryDirectory() as tmp, Newsweave(Path(tmp) / "f.db", Options(**json.loads(args.options))) as nw:
+    with tempfile.TemporaryDirectory() as tmp, Newsweave(Path(tmp) / "f.db", options) as nw:
         parts = {}
-        for k in range(args.ingests):
+        for k in range(ingests):
             part = Path(tmp) / f"part{k}.jsonl"
-            part.write_text("\n".join(lines[k:: args.ingests]) + "\n", encoding="utf-8")
-            parts[part.name] = [json.loads(line) for line in lines[k:: args.ingests]]
+            part.write_text("\n".join(lines[k::ingests]) + "\n", encoding="utf-8")
+            parts[part.name] = [json.loads(line) for line in lines[k::ingests]]
             nw.ingest([part])
         articles = list(nw.articles())
         stories = [s for s in nw.stories() if s.independent_sources >= 2]
@@ -49,11 +44,21 @@ def main() -> None:
     for story in stories:
         days = sorted(datetime.date.fromisoformat(record[i]["published"]) for i in story.article_ids)
         wide += (days[-1] - days[0]).days > 3
-    print(json.dumps({"articles": len(articles), "stories": s.stories, "incident_labels": s.gold_events,
-                      "bcubed_precision": round(s.bcubed_precision, 3), "bcubed_recall": round(s.bcubed_recall, 3),
-                      "bcubed_f1": round(s.bcubed_f1, 3), "stories_2plus_sources": len(stories),
-                      "articles_in_them": sum(len(st.article_ids) for st in stories),
-                      "stories_2plus_sources_over_3_days": wide}))
+    return {"articles": len(articles), "stories": s.stories, "incident_labels": s.gold_events,
+            "bcubed_precision": round(s.bcubed_precision, 3), "bcubed_recall": round(s.bcubed_recall, 3),
+            "bcubed_f1": round(s.bcubed_f1, 3), "stories_2plus_sources": len(stories),
+            "articles_in_them": sum(len(st.article_ids) for st in stories),
+            "stories_2plus_sources_over_3_days": wide}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--options", default="{}", help="Options fields as JSON")
+    ap.add_argument("--ingests", type=int, default=1, help="successive ingests the articles are dealt over")
+    args = ap.parse_args()
+    options = Options(**json.loads(args.options))
+    print(json.dumps(fakes_scores(Path(args.data) / "fakes" / "articles.jsonl", options, args.ingests)))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ class Options:
     containment: float = 0.8  # share of an article's shingles found in another to call it contained
     containment_min_jaccard: float = 0.1  # pairs below this cannot be a page wrapping <10x its size of chrome
     containment_max_story: int = 300  # containment is checked pairwise inside a story up to this size
-    # Stories (calibrated on ecbplus-dev; see docs/evaluation.md)
+    # Stories (calibrated on ecbplus-dev and gvc-dev, FA-KES as a guard; see docs/evaluation.md)
     story_threshold: float = 0.12  # low on purpose: a story of two events of one kind is split afterwards
     entity_weight: float = 0.3
     split_anchor_weight: float = 0.6  # weight of names and numbers when looking for two events in a story
@@ -29,8 +29,8 @@ class Options:
     split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)
     max_gap_days: int = 21  # dated articles further apart than this never share a story ...
     particulars_names: int = 2  # ... unless they share this many rarely named people (0 = off)
-    date_grace_days: float = 1.0  # reports of one event a day or so apart are compared as if same-day ...
-    date_half_life_days: float = 2.0  # ... beyond it their similarity halves every this many days (0 = off)
+    date_grace_days: float = 0.0  # dated reports this many days apart are compared as if same-day ...
+    date_half_life_days: float = 2.5  # ... beyond it their similarity halves every this many days (0 = off)
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory
     read_every_story: bool = False  # place new articles against every stored story, not only those they
     # could join (slower as the store grows; the same stories: the reference tests compare with)

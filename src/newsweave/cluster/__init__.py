@@ -4,9 +4,10 @@ New articles are clustered among themselves by average linkage (chunks of at mos
 each resulting group then joins the existing story it is closest to on average over member pairs (the
 same test as within a group), or opens a new story.
 Similarity mixes content words and anchors (names, years, numbers), TF-IDF weighted with document
-frequencies kept in the store. Time counts when both sides are dated: beyond a day's grace the similarity
-halves every `date_half_life_days`, so two strikes on one town a week apart stay two stories while reports
-of one event over a few days still meet; dated articles further apart than `max_gap_days` are never joined.
+frequencies kept in the store. Time counts when both sides are dated: after `date_grace_days` (none by
+default) the similarity halves every `date_half_life_days`, so two strikes on one town a week apart stay
+two stories while reports of one event over a few days still meet; dated articles further apart than
+`max_gap_days` are never joined.
 Each story that grew is then checked for two events of one kind and split (see `split.py`), and each story
 an ingest changed may merge with its most similar stored story (pieces of one event from several ingests).
 """
