@@ -288,3 +288,23 @@ def test_pair_products_equal_scipys_on_real_articles(data_dir):
             got = products(part, view, rows, swap=swap_days if k == 2 else None)
             assert want.shape == got.shape and (k == 2 or want.any())  # rare names may be shared by none
             assert np.allclose(got, want, atol=1e-6)
+
+
+def test_time_decay_starts_on_the_first_day_and_names_undo_it():
+    import numpy as np
+
+    from newsweave.cluster import StoryClusterer
+    from newsweave.options import Options
+
+    clusterer = StoryClusterer(Options())
+    gaps = np.array([[0.0, 1.0, 5.0, 30.0, np.nan]])
+    weight = clusterer._gap_weight(gaps.copy())[0]
+    assert weight[0] == 1.0 and weight[-1] == 1.0  # same day; an undated side is not held apart by time
+    assert 0.5 < weight[1] < 1.0  # a day apart already weighs less ...
+    assert weight[2] == 0.25  # ... and halves every 2.5 days
+    assert weight[3] == 0.0  # beyond max_gap_days
+    shared = clusterer._gap_weight(gaps.copy(), names=np.full(gaps.shape, 2.0))[0]
+    assert (shared == 1.0).all()  # two shared particulars: a follow-up weeks later is not held apart
+    # Beyond reach_days, decay alone takes any similarity under the grouping threshold.
+    far = clusterer._gap_weight(np.array([[float(clusterer.reach_days())]]))[0, 0]
+    assert far < Options().story_threshold
