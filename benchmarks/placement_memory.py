@@ -4,7 +4,7 @@ of placement (copies, stories, split, merge, containment, links).
     python benchmarks/placement_memory.py ../shared/data [--articles 100000]
 
 The pages are bench_incremental.py's dated JSON lines. Prints one line per step with the seconds since the
-start and the peak RSS of the main process so far, then the largest worker's.
+start, the peak RSS of the main process so far and its RSS now, then the largest worker's.
 """
 from __future__ import annotations
 
@@ -28,12 +28,19 @@ def peak_mib(who: int = resource.RUSAGE_SELF) -> int:
     return resource.getrusage(who).ru_maxrss // 1024
 
 
+def now_mib() -> int:
+    """Resident memory of this process now (Linux), to tell what a phase holds from what it peaked at."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() // 2**20
+
+
 def probe(start: float) -> None:
     """Print the time and peak memory when placement starts and after each of its phases."""
     def after(name: str, method):
         def wrapped(self, *args, **kwargs):
             result = method(self, *args, **kwargs)
-            print(f"{time.perf_counter() - start:7.1f} s  after {name.strip('_')}: {peak_mib()} MiB", flush=True)
+            print(f"{time.perf_counter() - start:7.1f} s  after {name.strip('_')}: peak {peak_mib()} MiB, "
+                  f"now {now_mib()} MiB", flush=True)
             return result
         return wrapped
 

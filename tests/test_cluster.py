@@ -263,7 +263,7 @@ def test_pair_products_equal_scipys_on_real_articles(data_dir):
     """The NumPy products placement uses are SciPy's products of the same rows, swapped days included."""
     import numpy as np
 
-    from newsweave.cluster import DocumentFrequencies, count_matrix
+    from newsweave.cluster import DocumentFrequencies, _dense_product, count_matrix
     from newsweave.cluster.features import article_features, swap_days
     from newsweave.cluster.pairs import products, row_ranges, take_rows
 
@@ -288,6 +288,10 @@ def test_pair_products_equal_scipys_on_real_articles(data_dir):
             got = products(part, view, rows, swap=swap_days if k == 2 else None)
             assert want.shape == got.shape and (k == 2 or want.any())  # rare names may be shared by none
             assert np.allclose(got, want, atol=1e-6)
+    for view in views[:2]:  # a chunk's dense similarities, a block of rows at a time: the same numbers exactly
+        whole = (view @ view.T).toarray()
+        blocked = _dense_product(view, view, block=7)
+        assert blocked.dtype == whole.dtype and np.array_equal(blocked, whole) and whole.any()
 
 
 def test_time_decay_starts_on_the_first_day_and_names_undo_it():

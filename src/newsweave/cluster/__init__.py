@@ -173,6 +173,16 @@ class DocumentFrequencies:
         return self.weigh(words, "words"), self.weigh(anchors, "anchors"), self.rare_names(anchors)
 
 
+def _dense_product(a: sp.csr_matrix, b: sp.csr_matrix, block: int = 256) -> np.ndarray:
+    """a @ b.T as a dense array, computed a block of rows at a time: the sparse product of two large sets
+    of articles is nearly dense and would be held whole beside the dense result."""
+    out = np.empty((a.shape[0], b.shape[0]), dtype=np.result_type(a.dtype, b.dtype))
+    bt = b.T.tocsr()
+    for start in range(0, a.shape[0], block):
+        out[start : start + block] = (a[start : start + block] @ bt).toarray()
+    return out
+
+
 def shared_particulars(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     """For rows of rare-name views: the rare names each pair shares, and the days one names that the other
     was published on (or the day after)."""
@@ -198,27 +208,44 @@ class StoryClusterer:
         """a, b: (words, anchors, rare names) views. The cosine mix of words and anchors and, apart, how
         many rare names of people they share (for mean vectors: on average over their pairs)."""
         w = self.options.entity_weight
-        return (1 - w) * (a[0] @ b[0].T).toarray() + w * (a[1] @ b[1].T).toarray(), shared_particulars(a[2], b[2])
+        sim = _dense_product(a[0], b[0])
+        sim *= 1 - w
+        anchors = _dense_product(a[1], b[1])
+        anchors *= w
+        sim += anchors
+        del anchors
+        return sim, shared_particulars(a[2], b[2])
 
     @staticmethod
     def _day_gaps(da: list[int | None] | np.ndarray, db: list[int | None] | np.ndarray) -> np.ndarray:
         """Days between each pair of dates; NaN where either is undated."""
-        a, b = day_array(da), day_array(db)
-        return np.abs(a[:, None] - b[None, :])
+        gaps = np.subtract.outer(day_array(da), day_array(db))
+        return np.abs(gaps, out=gaps)
 
     def _gap_weight(self, gap: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
         """Factor on the similarity of two articles `gap` days apart: 1 within `date_grace_days`, halved
         every `date_half_life_days` after, 0 beyond `max_gap_days`. NaN (an undated side) gives 1. Two
         articles whose particulars match are not held apart by their dates: a funeral or a trial weeks later names
         the same victim; two look-alike shootings in one city name different people. `names`: how many
-        rare names of people each pair shares; `particulars_names` of them are a match."""
+        rare names of people each pair shares; `particulars_names` of them are a match. Both arrays are
+        overwritten (a chunk's matrices are large): pass ones made for the call."""
         o = self.options
-        gap = np.nan_to_num(gap, nan=0.0)
+        weight = np.nan_to_num(gap, nan=0.0, copy=False)
+        far = weight > o.max_gap_days
         h = o.date_half_life_days
-        weight = np.ones_like(gap) if h <= 0 else 0.5 ** (np.clip(gap - o.date_grace_days, 0.0, None) / h)
-        weight[gap > o.max_gap_days] = 0.0
+        if h <= 0:
+            weight.fill(1.0)
+        else:
+            weight -= o.date_grace_days
+            np.maximum(weight, 0.0, out=weight)
+            weight /= h
+            np.power(0.5, weight, out=weight)
+        weight[far] = 0.0
+        del far
         if names is not None and o.particulars_names > 0:  # each rare name shared counts for its share
-            weight = np.maximum(weight, np.clip(names / o.particulars_names, 0.0, 1.0))
+            share = np.divide(names, o.particulars_names, out=names)
+            np.clip(share, 0.0, 1.0, out=share)
+            np.maximum(weight, share, out=weight)
         return weight
 
     def reach_days(self) -> int:
@@ -481,6 +508,7 @@ class StoryClusterer:
             return np.zeros(1, dtype=int)
         sim, names = self.similarities(vecs, vecs)
         sim *= self._gap_weight(self._day_gaps(dates, dates), names)
+        del names
         if any(languages):
             codes = {lang: k for k, lang in enumerate(sorted({x for x in languages if x}))}
             code = np.array([codes.get(x, -1) for x in languages])
@@ -488,7 +516,8 @@ class StoryClusterer:
         np.fill_diagonal(sim, 1.0)
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - self.options.story_threshold)
-        return model.fit(np.clip(1.0 - sim, 0.0, None)).labels_
+        distance = np.subtract(1.0, sim, out=sim)
+        return model.fit(np.maximum(distance, 0.0, out=distance)).labels_
 
     def _candidate_stories(self, vecs, labels, dates, stories: StoryVectors | None,
                            languages: list[str | None], block: int = 256) -> list[np.ndarray]:
