@@ -312,3 +312,45 @@ def test_time_decay_starts_on_the_first_day_and_names_undo_it():
     # Beyond reach_days, decay alone takes any similarity under the grouping threshold.
     far = clusterer._gap_weight(np.array([[float(clusterer.reach_days())]]))[0, 0]
     assert far < Options().story_threshold
+
+
+def test_grown_story_vectors_equal_vectors_built_again(data_dir):
+    """Assigning a bulk ingest chunk by chunk grows the story vectors in place of building them again: the
+    same means, spans and member rows, in story order through `order`."""
+    import numpy as np
+
+    from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
+    from newsweave.cluster.features import article_features
+    from newsweave.cluster.pairs import take_csr_rows
+    from newsweave.records import day_number
+
+    records = [json.loads(line) for line in open(data_dir / "gvc-dev" / "articles.jsonl", encoding="utf-8")][:90]
+    members = [(r["id"], *article_features(r.get("title"), r["text"], "en", r.get("published")), r.get("published"), "en")
+               for r in records]
+    df = DocumentFrequencies()
+    df.add(count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
+    clusterer = StoryClusterer()
+    stories: dict[int, list] = {}
+    for k, m in enumerate(members[:40]):  # stored stories of one to four members
+        stories.setdefault(k // 4 if k % 3 else 100 + k, []).append(m)
+    grown = clusterer._story_vectors(stories, list(stories), df)
+    for chunk in (members[40:70], members[70:]):  # two chunks: some join stored stories, some open new ones
+        views = df.views(count_matrix([m[1] for m in chunk]), count_matrix([m[2] for m in chunk]))
+        stories = {sid: list(ms) for sid, ms in stories.items()}
+        for k, m in enumerate(chunk):
+            stories.setdefault([0, 3, 100 + 4, -1 - k // 5][k % 4], []).append(m)
+        ids = list(stories)
+        index = {sid: i for i, sid in enumerate(ids)}
+        targets = np.array([index[sid] for m in chunk for sid in ids if m in stories[sid]])
+        grown = clusterer._grown_story_vectors(grown, stories, ids, views, targets, [day_number(m[3]) for m in chunk])
+        again = clusterer._story_vectors(stories, ids, df)
+        assert not np.array_equal(grown.order, np.arange(len(grown.order)))  # appended, not put in story order
+        assert np.array_equal(grown.bounds, again.bounds) and grown.languages == again.languages
+        assert np.array_equal(grown.days, again.days, equal_nan=True)
+        for a, b in ((grown.lo, again.lo), (grown.hi, again.hi), (grown.dated, again.dated)):
+            assert np.array_equal(a, b, equal_nan=True)
+        for k in range(3):  # compared sparse: the hashed feature space is millions of columns wide
+            assert grown.means[k].shape == again.means[k].shape and (grown.means[k] != again.means[k]).nnz == 0
+            in_order = take_csr_rows(grown.members[k], grown.order)  # stories end to end, as built again
+            assert np.array_equal(in_order.indptr, again.members[k].indptr)
+            assert (in_order != again.members[k]).nnz == 0 and again.members[k].nnz

@@ -22,6 +22,8 @@ from newsweave.records import Article, CopyLink, Member, day_number
 from newsweave.store import Store
 from newsweave.unionfind import UnionFind
 
+CONTAINMENT_BATCH = 5000  # articles read with their text at once for the containment check and titles
+
 
 @dataclass
 class PlacementResult:
@@ -53,25 +55,27 @@ class Placement:
         features = self.store.features([a.id for a in pending])
         self.new_rows = {a.id: Member(a.id, features[a.id][1], features[a.id][2], a.published, a.language)
                          for a in pending}
+        signatures = {aid: f[0] for aid, f in features.items()}
+        del features  # the signatures go to the copy detector, which lets them go after containment
         self.df = DocumentFrequencies.from_blobs(self.store.blob("df_words"), self.store.blob("df_anchors"),
                                                  self.store.blob("df_n"))
         self.assignments: dict[str, int] = {}
-        representatives, followers = self._copies(features)
+        representatives, followers = self._copies(signatures)
+        del signatures
         chosen = self._assign(representatives, followers)
         grown, moved_ids = self._split(chosen)
         # document frequencies count every article, copies included, as they were stored
-        others = [a for a in pending if a.id not in chosen]
+        others = [self.new_rows[a.id] for a in pending if a.id not in chosen]
         if others:
-            self.df.add(count_matrix([features[a.id][1] for a in others]),
-                        count_matrix([features[a.id][2] for a in others]))
+            self.df.add(count_matrix([m.words for m in others]), count_matrix([m.anchors for m in others]))
         merged = self._merge(set(self.assignments.values()) | set(grown))
-        by_story, articles = self._contained(grown)
-        links, unlinked = self._links({x for pair in self.detector.pairs for x in pair}, articles)
-        titles = {sid: self._title(by_story[sid], articles) for sid in set(self.assignments.values()) if sid < 0}
+        new_stories = {sid for sid in self.assignments.values() if sid < 0}
         # a story that lost members to a split is named again after the ones it keeps
         story_of = self._story_of()
-        retitled = {sid: self._title(by_story[sid], articles)
-                    for sid in {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)}
+        retitled_ids = {story_of[aid] for aid in moved_ids if aid in story_of} - set(merged)
+        named, links, unlinked = self._contained(grown, new_stories | retitled_ids)
+        titles = {sid: named[sid] for sid in new_stories}
+        retitled = {sid: named[sid] for sid in retitled_ids}
         removed = [sid for sid in merged if sid > 0]  # stored stories absorbed by older ones
         self.store.save_assignments(titles, self.assignments, links, self.df.to_blobs(changes_only=True), retitled, removed,
                                     buckets=self.detector.new_buckets, names=name_rows(self.new_rows.values()),
@@ -80,11 +84,11 @@ class Placement:
                  "place": {"placed": len(pending), "stories_read": len(self.loaded)}}
         return PlacementResult(len(pending), len(titles), len(links), len(self.loaded), stats)
 
-    def _copies(self, features: dict) -> tuple[list[Article], dict[str, list[str]]]:
+    def _copies(self, signatures: dict[str, bytes]) -> tuple[list[Article], dict[str, list[str]]]:
         """Copies among the new articles and of placed ones. A copy of a placed article goes to that
         article's story; of each other copy group one member (returned) is clustered for all (followers)."""
         hashes = self.store.text_hashes_of(self.new_rows)
-        self.detector.add_new_batch([(a.id, np.frombuffer(features[a.id][0], dtype=np.uint64), hashes[a.id])
+        self.detector.add_new_batch([(a.id, np.frombuffer(signatures[a.id], dtype=np.uint64), hashes[a.id])
                                      for a in self.pending])
         # copy groups move whole: the groups of the new pairs, and those of every stored story read
         self.groups = self.detector.groups(self.store.copy_groups({x for pair in self.detector.pairs for x in pair}))
@@ -154,18 +158,42 @@ class Placement:
                 self.assignments[aid] = merged[sid]
         return merged
 
-    def _contained(self, grown: dict) -> tuple[dict[int, list[str]], dict[str, Article]]:
-        """Containment (an article wrapped in another page, or wrapping one) within each new article's story.
-        Returns the members of every story, and the articles of the stories that changed."""
+    def _contained(self, grown: dict, to_name: set[int]) -> tuple[dict[int, str | None], list[CopyLink], list[str]]:
+        """Containment (an article wrapped in another page, or wrapping one) within each new article's story,
+        then the copy links and the titles of the stories in `to_name`. The stories that changed are read
+        with their text a few thousand articles at a time, so a bulk ingest does not hold every text at once
+        (a copy group lies in one story). Returns the titles, the links that change and the articles whose
+        link goes (see `_links`)."""
         by_story: dict[int, list[str]] = {}
         for aid, sid in self._current().items():
             by_story.setdefault(sid, []).append(aid)
-        involved = {aid for sid in set(self.assignments.values()) | set(grown) for aid in by_story.get(sid, [])}
-        articles = {a.id: a for a in self.store.articles_by_id(involved | {a.id for a in self.pending}, raw=False)}
-        self.detector.load_signatures(involved)
-        self.detector.contained_in_stories([articles[a.id] for a in self.pending], {aid: by_story.get(sid, [])
-                                                          for aid, sid in self.assignments.items()}, articles)
-        return by_story, articles
+        new_by_story: dict[int, list[str]] = {}
+        for article in self.pending:  # in ingest order, as the checks go
+            new_by_story.setdefault(self.assignments[article.id], []).append(article.id)
+        titles: dict[int, str | None] = {}
+        links: list[CopyLink] = []
+        unlinked: list[str] = []
+        batch: list[int] = []
+        size = 0
+        for sid in sorted(set(self.assignments.values()) | set(grown)) + [None]:
+            if sid is not None:
+                batch.append(sid)
+                size += len(by_story.get(sid, []))
+            if batch and (sid is None or size >= CONTAINMENT_BATCH):
+                ids = {aid for b in batch for aid in by_story.get(b, [])}
+                articles = {a.id: a for a in self.store.articles_by_id(ids, raw=False)}
+                self.detector.load_signatures(ids)
+                new = [(aid, b) for b in batch for aid in new_by_story.get(b, [])]
+                self.detector.contained_in_stories([articles[aid] for aid, _ in new],
+                                                   {aid: by_story[b] for aid, b in new}, articles)
+                titles |= {b: self._title(by_story.get(b, []), articles) for b in batch if b in to_name}
+                found = {x for pair in self.detector.pairs for x in pair}
+                changed, gone = self._links(ids & found, articles)
+                links += changed
+                unlinked += gone
+                self.detector.forget(ids)
+                batch, size = [], 0
+        return titles, links, unlinked
 
     def _events(self, merged: dict[int, int]) -> list[tuple[str, int, int, str]]:
         """The clusterer's splits and merges, each story named by where it ended in this pass."""

@@ -50,9 +50,10 @@ class StoryVectors(NamedTuple):
     """Stories as vectors: each one's mean member vector (for average similarities), and its members'."""
 
     means: tuple[sp.csr_matrix, ...]  # (words, anchors, rare names), one row per story
-    members: tuple[sp.csr_matrix, ...]  # one row per member, stories end to end
-    bounds: np.ndarray  # story k's members are rows bounds[k]:bounds[k + 1]
-    days: np.ndarray  # each member's date as a day number (NaN: undated)
+    members: tuple[sp.csr_matrix, ...]  # one row per member, in the order they came
+    order: np.ndarray  # the members' rows, stories end to end: story k's are order[bounds[k]:bounds[k + 1]]
+    bounds: np.ndarray
+    days: np.ndarray  # each member's date as a day number (NaN: undated), stories end to end
     lo: np.ndarray  # each story's date span (NaN: not all members dated)
     hi: np.ndarray
     dated: np.ndarray  # whether any member is dated
@@ -298,21 +299,58 @@ class StoryClusterer:
                     out[part[r][0]] = story_ids[k]
             # stories opened in this chunk are candidates for the next chunk
             if start + chunk < len(new):
-                old_rows = {m[0]: i for i, m in enumerate(m for sid in story_ids for m in stories[sid])}
                 stories = dict(stories)
-                for r, p in enumerate(part):
+                for p in part:
                     stories.setdefault(out[p[0]], []).append(p)
-                    old_rows[p[0]] = len(old_rows)
                 story_ids = list(stories)
-                # the members' vectors are those already weighed (the frequencies hold still meanwhile),
-                # in the new order: none is unpacked or weighed again
-                pool = vecs if story_vecs is None else tuple(sp.vstack([a, b], format="csr")
-                                                             for a, b in zip(story_vecs.members, vecs))
-                order = np.array([old_rows[m[0]] for sid in story_ids for m in stories[sid]])
-                story_vecs = None  # the old vectors go before the new are built
-                story_vecs = self._story_vectors(stories, story_ids, df, views=tuple(take_csr_rows(v, order) for v in pool))
-                del pool
+                index = {sid: k for k, sid in enumerate(story_ids)}
+                targets = np.array([index[out[p[0]]] for p in part])
+                story_vecs = self._grown_story_vectors(story_vecs, stories, story_ids, vecs, targets, dates)
         return out
+
+    def _grown_story_vectors(self, old: StoryVectors | None, stories: dict, story_ids: list[int], vecs: tuple,
+                             targets: np.ndarray, dates: list[int | None]) -> StoryVectors:
+        """The story vectors once a chunk of articles (`vecs`, weighed) joined stories or opened new ones
+        (`targets`: each article's story index; new stories come after the old). The chunk's vectors are
+        appended to the members' (not put in story order, which `order` gives) and only the stories that grew
+        are averaged again: the numbers are those of building every story's vectors again, since the
+        frequencies hold still while a batch is assigned."""
+        n, n_old = len(story_ids), 0 if old is None else len(old.bounds) - 1
+        old_sizes = np.zeros(n, dtype=np.int64)
+        if old is not None:
+            old_sizes[:n_old] = np.diff(old.bounds)
+        added = np.bincount(targets, minlength=n)
+        sizes = old_sizes + added
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        order, days = np.empty(bounds[-1], dtype=np.int64), np.empty(bounds[-1])
+        if old is not None:  # each story's earlier members first, the chunk's after them, in their order
+            owner = np.repeat(np.arange(n_old), old_sizes[:n_old])
+            at = bounds[owner] + np.arange(len(owner)) - old.bounds[owner]
+            order[at], days[at] = old.order, old.days
+        by_story = np.argsort(targets, kind="stable")
+        target = targets[by_story]
+        at = bounds[target] + old_sizes[target] + np.arange(len(target)) - np.searchsorted(target, target)
+        first_row = 0 if old is None else old.members[0].shape[0]
+        order[at], days[at] = first_row + by_story, day_array(dates)[by_story]
+        members = vecs if old is None else tuple(sp.vstack([m, v], format="csr") for m, v in zip(old.members, vecs))
+        # the stories that grew, averaged again over their members in order (the same sums as for all)
+        grew = np.flatnonzero(added)
+        rows = row_ranges(bounds[grew], bounds[grew + 1])
+        owner = np.repeat(np.arange(len(grew)), sizes[grew])
+        mean = sp.csr_matrix((1.0 / sizes[grew][owner], (owner, np.arange(len(owner)))), shape=(len(grew), len(owner)))
+        fresh = tuple(mean @ take_csr_rows(m, order[rows]) for m in members)
+        source = np.arange(n)
+        source[grew] = n_old + np.arange(len(grew))
+        means = fresh if old is None else tuple(take_csr_rows(sp.vstack([a, b], format="csr"), source)
+                                                for a, b in zip(old.means, fresh))
+        lo, hi, dated = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
+        if old is not None:
+            lo[:n_old], hi[:n_old], dated[:n_old] = old.lo, old.hi, old.dated
+        lo[grew], hi[grew], dated[grew] = self._spans(days[rows], owner, len(grew))
+        languages = [*(old.languages if old is not None else []), *[None] * (n - n_old)]
+        for k in grew:
+            languages[k] = _main_language(stories[story_ids[k]])
+        return StoryVectors(means, members, order, bounds, days, lo, hi, dated, languages)
 
     def _closest_by_details(self, group: list[tuple], candidates: list[list[tuple]], indices: np.ndarray) -> list[int]:
         """For each member of a new group, the story among `candidates` (the existing stories the group is
@@ -431,8 +469,8 @@ class StoryClusterer:
                 value = float(bound[r, b])
                 if stories.dated[a] and stories.dated[b]:  # dates count pair by pair (else no pair has two)
                     sa = slice(stories.bounds[a], stories.bounds[a + 1])
-                    value = float(self._mean_pair_similarities(tuple(m[sa] for m in stories.members),
-                                                               stories.days[sa], stories, np.array([b]))[0])
+                    group = tuple(take_rows(m, stories.order[sa]) for m in stories.members)
+                    value = float(self._mean_pair_similarities(group, stories.days[sa], stories, np.array([b]))[0])
                 if value >= threshold:
                     pairs.add((value, *sorted((ids[a], int(ids[b])), reverse=True)))
                     break  # the most similar story only: trying more changed nothing on ECB+, at twice the cost
@@ -474,31 +512,29 @@ class StoryClusterer:
         weighed by its dates, for each story k in `which`, in one product."""
         starts, ends = stories.bounds[which], stories.bounds[which + 1]
         rows = row_ranges(starts, ends)
+        taken = stories.order[rows]
         w = self.options.entity_weight
-        sim = (1 - w) * products(group[0], stories.members[0], rows) + w * products(group[1], stories.members[1], rows)
-        names = products(group[2], stories.members[2], rows, swap=swap_days)
+        sim = (1 - w) * products(group[0], stories.members[0], taken) + w * products(group[1], stories.members[1], taken)
+        names = products(group[2], stories.members[2], taken, swap=swap_days)
         sim *= self._gap_weight(self._day_gaps(days, stories.days[rows]), names)
         per_story = np.add.reduceat(sim.sum(axis=0), np.concatenate([[0], np.cumsum(ends - starts)[:-1]]))
         return per_story / (len(days) * (ends - starts))
 
-    def _story_vectors(self, stories, story_ids, df, counts: tuple | None = None,
-                       views: tuple | None = None) -> StoryVectors | None:
-        """`counts`: the members' (words, anchors) count matrices, or `views`: their weighed views, if the
-        caller has them already."""
+    def _story_vectors(self, stories, story_ids, df, counts: tuple | None = None) -> StoryVectors | None:
+        """`counts`: the members' (words, anchors) count matrices, if the caller has them already."""
         if not story_ids:
             return None
         members = [m for sid in story_ids for m in stories[sid]]
         sizes = np.array([len(stories[sid]) for sid in story_ids])
         owner = np.repeat(np.arange(len(story_ids)), sizes)
-        if views is None:
-            if counts is None:
-                counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
-            views = df.views(*counts)
+        if counts is None:
+            counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
+        views = df.views(*counts)
         # mean member vector per story: its dot product with x is x's average similarity to the members
         mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
         days = day_array([day_number(m[3]) for m in members])
         lo, hi, dated = self._spans(days, owner, len(story_ids))
-        return StoryVectors(tuple(mean @ v for v in views), views,
+        return StoryVectors(tuple(mean @ v for v in views), views, np.arange(len(members)),
                             np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated,
                             [_main_language(stories[sid]) for sid in story_ids])
 

@@ -31,7 +31,7 @@ class Rows(NamedTuple):
     indptr: np.ndarray
 
 
-def take_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> Rows:
+def take_rows(matrix: sp.csr_matrix | Rows, rows: np.ndarray) -> Rows:
     """matrix[rows], without building (and checking) a SciPy matrix."""
     starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
     entries = row_ranges(starts, ends)

@@ -6,7 +6,7 @@ root is the article judged original; every other member links to it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 import numpy as np
@@ -221,6 +221,14 @@ class CopyDetector:
             self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size)
         return self._shingles[article.id]
 
+    def forget(self, ids: set[str]) -> None:
+        """Let go of the shingles, signatures and pairs compared of these articles, once their stories'
+        containment and links are done: a bulk ingest would hold them all."""
+        for aid in ids:
+            self._shingles.pop(aid, None)
+            self.signatures.pop(aid, None)
+        self._compared = {pair for pair in self._compared if pair[0] not in ids and pair[1] not in ids}
+
     def contained_in_stories(self, new: list[Article], mates: dict[str, list[str]], articles: dict[str, Article]) -> None:
         """Check each new article not yet paired for containment against the members of its story (`mates`:
         article id -> the ids of its story's members; stories over `containment_max_story` are skipped)."""
@@ -275,12 +283,12 @@ class CopyDetector:
         inside = self.options.containment * min(a, b)
         return inside / max(a + b - inside, 1.0)
 
-    def groups(self, existing: dict[str, CopyLink]) -> UnionFind:
-        """Copy groups: the stored links given and the pairs found so far, joined."""
+    def groups(self, existing: dict[str, CopyLink], pairs: Iterable[tuple[str, str]] | None = None) -> UnionFind:
+        """Copy groups: the stored links given and the pairs found so far (or those given), joined."""
         uf = UnionFind()
         for link in existing.values():
             uf.union(link.original_id, link.article_id)
-        for a, b in self.pairs:
+        for a, b in self.pairs if pairs is None else pairs:
             uf.union(a, b)
         return uf
 
@@ -296,9 +304,11 @@ class CopyDetector:
         return changed, sorted(aid for aid in existing if aid not in linked and aid in originals)
 
     def links(self, articles: dict[str, Article], existing: dict[str, CopyLink]) -> list[CopyLink]:
-        """Group all pairs (new and stored) and link every non-root member to its group's original."""
-        uf = self.groups(existing)
-        evidence = {frozenset(pair): ev for pair, ev in self.pairs.items()}
+        """Group the pairs (new and stored) that touch `articles` and link every non-root member to its
+        group's original; a group with a member not in `articles` is left as it is."""
+        pairs = {pair: ev for pair, ev in self.pairs.items() if pair[0] in articles or pair[1] in articles}
+        uf = self.groups(existing, pairs)
+        evidence = {frozenset(pair): ev for pair, ev in pairs.items()}
         groups: dict[str, list[str]] = {}
         for x in list(uf.parent):
             groups.setdefault(uf.find(x), []).append(x)
