@@ -26,7 +26,7 @@ from newsweave.store import Store
 from newsweave.upgrade import refresh_features
 
 log = logging.getLogger(__name__)
-SHINGLES_KEPT = 8_000_000  # 64 MB of shingle hashes handed from the workers to the containment check
+SHINGLES_KEPT = 8_000_000  # 32 MB of shingle hashes handed from the workers to the containment check
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
 
 
@@ -97,7 +97,7 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
                     report.warnings.append(InputError(done.source, done.warning))
                 rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
                 if shingles_kept < SHINGLES_KEPT:
-                    hashes = np.frombuffer(done.shingles, dtype=np.uint32).astype(np.uint64)
+                    hashes = np.frombuffer(done.shingles, dtype=np.uint32)
                     shingles[done.article.id] = hashes
                     shingles_kept += len(hashes)
         store.add_articles(rows)

@@ -62,6 +62,7 @@ class Placement:
         self.assignments: dict[str, int] = {}
         representatives, followers = self._copies(signatures)
         del signatures
+        self.detector.drop_signatures()  # read again for containment, a batch at a time
         chosen = self._assign(representatives, followers)
         grown, moved_ids = self._split(chosen)
         # document frequencies count every article, copies included, as they were stored

@@ -214,12 +214,19 @@ class CopyDetector:
 
     def remember_shingles(self, known: dict[str, np.ndarray]) -> None:
         """Shingle hashes computed earlier (by the workers that cleaned the articles)."""
-        self._shingles.update(known)
+        self._shingles.update((aid, hashes.astype(np.uint32, copy=False)) for aid, hashes in known.items())
 
     def shingles(self, article: Article) -> np.ndarray:
+        """The article's shingle hashes, as 32-bit integers (the hashes are 32-bit; held as such they take half
+        the memory)."""
         if article.id not in self._shingles:
-            self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size)
+            self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size).astype(np.uint32)
         return self._shingles[article.id]
+
+    def drop_signatures(self) -> None:
+        """Let go of every signature held (those of a bulk ingest are 1 KB an article): containment and links
+        read the ones they compare again from `placed`, a batch of stories at a time."""
+        self.signatures.clear()
 
     def forget(self, ids: set[str]) -> None:
         """Let go of the shingles, signatures and pairs compared of these articles, once their stories'
