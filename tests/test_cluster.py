@@ -334,6 +334,7 @@ def test_grown_story_vectors_equal_vectors_built_again(data_dir):
     for k, m in enumerate(members[:40]):  # stored stories of one to four members
         stories.setdefault(k // 4 if k % 3 else 100 + k, []).append(m)
     grown = clusterer._story_vectors(stories, list(stories), df)
+    buffers = clusterer.member_rows(grown, members[40:])
     for chunk in (members[40:70], members[70:]):  # two chunks: some join stored stories, some open new ones
         views = df.views(count_matrix([m[1] for m in chunk]), count_matrix([m[2] for m in chunk]))
         stories = {sid: list(ms) for sid, ms in stories.items()}
@@ -342,7 +343,8 @@ def test_grown_story_vectors_equal_vectors_built_again(data_dir):
         ids = list(stories)
         index = {sid: i for i, sid in enumerate(ids)}
         targets = np.array([index[sid] for m in chunk for sid in ids if m in stories[sid]])
-        grown = clusterer._grown_story_vectors(grown, stories, ids, views, targets, [day_number(m[3]) for m in chunk])
+        grown = clusterer._grown_story_vectors(grown, stories, ids, views, targets, [day_number(m[3]) for m in chunk],
+                                               buffers)
         again = clusterer._story_vectors(stories, ids, df)
         assert not np.array_equal(grown.order, np.arange(len(grown.order)))  # appended, not put in story order
         assert np.array_equal(grown.bounds, again.bounds) and grown.languages == again.languages
@@ -354,3 +356,42 @@ def test_grown_story_vectors_equal_vectors_built_again(data_dir):
             in_order = take_csr_rows(grown.members[k], grown.order)  # stories end to end, as built again
             assert np.array_equal(in_order.indptr, again.members[k].indptr)
             assert (in_order != again.members[k]).nnz == 0 and again.members[k].nnz
+
+
+def test_growing_rows_append_in_place_and_make_room_when_short():
+    """Members' vectors appended chunk by chunk equal the chunks stacked; with room announced the matrix
+    reads the arrays filled in place, and with too little announced the rows still all arrive."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from newsweave.cluster.pairs import GrowingRows
+
+    chunks = [sp.random(n, 1 << 20, density=4e-5, format="csr", dtype=np.float32, random_state=n) for n in (30, 7, 52)]
+    total = sum(c.nnz for c in chunks)
+    for room in (total, total // 3):
+        rows = GrowingRows(1 << 20, 89, room)
+        for c in chunks:
+            m = rows.append(c)
+        assert m.shape == (89, 1 << 20) and m.nnz == total
+        assert (m != sp.vstack(chunks, format="csr")).nnz == 0
+        assert np.shares_memory(m.data, rows.data) and np.shares_memory(m.indices, rows.indices)
+        assert (len(rows.data) == total) == (room == total)  # made room only when short
+
+
+def test_means_a_block_of_stories_at_a_time_equal_one_product(monkeypatch):
+    """Averaging stories' members a few stories at a time gives the very numbers of one product over all."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from newsweave.cluster import pairs
+
+    members = sp.random(60, 5000, density=0.01, format="csr", dtype=np.float32, random_state=3)
+    rows = np.random.default_rng(3).permutation(60)
+    sizes = np.array([1, 7, 3, 20, 2, 9, 18])
+    whole = pairs.mean_rows(members, rows, sizes)
+    monkeypatch.setattr(pairs, "MEAN_BLOCK", 8)
+    blocked = pairs.mean_rows(members, rows, sizes)
+    assert whole.shape == blocked.shape == (7, 5000) and whole.nnz
+    assert np.array_equal(whole.toarray(), blocked.toarray())  # equal to the last bit, not nearly
+    by_hand = np.add.reduceat(members.toarray()[rows], np.r_[0, np.cumsum(sizes)[:-1]]) / sizes[:, None]
+    assert np.allclose(whole.toarray(), by_hand, atol=1e-7)

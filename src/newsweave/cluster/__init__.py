@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 
 from newsweave.cluster.features import DAY_BASE, DIM, NAME_BASE, article_features, swap_days, unpack
-from newsweave.cluster.pairs import products, row_ranges, take_csr_rows, take_rows
+from newsweave.cluster.pairs import GrowingRows, mean_rows, products, row_ranges, take_csr_rows, take_rows
 from newsweave.cluster.split import split_story, story_weights, unit_rows
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
@@ -275,6 +275,7 @@ class StoryClusterer:
         story_vecs = self._story_vectors(stories, story_ids, df)
         next_temp = -1
         chunk = self.options.cluster_chunk
+        buffers = None
         for start in range(0, len(new), chunk):
             part = new[start : start + chunk]
             vecs = df.views(count_matrix([p[1] for p in part]), count_matrix([p[2] for p in part]))
@@ -305,16 +306,35 @@ class StoryClusterer:
                 story_ids = list(stories)
                 index = {sid: k for k, sid in enumerate(story_ids)}
                 targets = np.array([index[out[p[0]]] for p in part])
-                story_vecs = self._grown_story_vectors(story_vecs, stories, story_ids, vecs, targets, dates)
+                if buffers is None:  # room, once, for the members' vectors of every chunk to come
+                    buffers = self.member_rows(story_vecs, new[start:])
+                story_vecs = self._grown_story_vectors(story_vecs, stories, story_ids, vecs, targets, dates, buffers)
         return out
 
+    @staticmethod
+    def member_rows(old: StoryVectors | None, upcoming: list[tuple]) -> tuple[GrowingRows, ...]:
+        """Arrays for the members' vectors (words, anchors, rare names) that hold the stories' members now
+        (`old`) and have room for those of `upcoming` (article id, word blob, anchor blob, ...): a view has at
+        most as many entries as the counts it weighs (8 bytes each in a blob)."""
+        words = sum(len(m[1]) for m in upcoming) // 8
+        anchors = sum(len(m[2]) for m in upcoming) // 8
+        out = []
+        for k, entries in enumerate((words, anchors, anchors)):
+            held = old.members[k] if old is not None else None
+            rows = GrowingRows(DIM, len(upcoming) + (held.shape[0] if held is not None else 0),
+                               entries + (held.nnz if held is not None else 0))
+            if held is not None:
+                rows.append(held)
+            out.append(rows)
+        return tuple(out)
+
     def _grown_story_vectors(self, old: StoryVectors | None, stories: dict, story_ids: list[int], vecs: tuple,
-                             targets: np.ndarray, dates: list[int | None]) -> StoryVectors:
+                             targets: np.ndarray, dates: list[int | None], buffers: tuple[GrowingRows, ...]) -> StoryVectors:
         """The story vectors once a chunk of articles (`vecs`, weighed) joined stories or opened new ones
         (`targets`: each article's story index; new stories come after the old). The chunk's vectors are
-        appended to the members' (not put in story order, which `order` gives) and only the stories that grew
-        are averaged again: the numbers are those of building every story's vectors again, since the
-        frequencies hold still while a batch is assigned."""
+        appended to the members' in `buffers` (see `member_rows`; not put in story order, which `order` gives)
+        and only the stories that grew are averaged again: the numbers are those of building every story's
+        vectors again, since the frequencies hold still while a batch is assigned."""
         n, n_old = len(story_ids), 0 if old is None else len(old.bounds) - 1
         old_sizes = np.zeros(n, dtype=np.int64)
         if old is not None:
@@ -332,13 +352,12 @@ class StoryClusterer:
         at = bounds[target] + old_sizes[target] + np.arange(len(target)) - np.searchsorted(target, target)
         first_row = 0 if old is None else old.members[0].shape[0]
         order[at], days[at] = first_row + by_story, day_array(dates)[by_story]
-        members = vecs if old is None else tuple(sp.vstack([m, v], format="csr") for m, v in zip(old.members, vecs))
+        members = tuple(b.append(v) for b, v in zip(buffers, vecs))
         # the stories that grew, averaged again over their members in order (the same sums as for all)
         grew = np.flatnonzero(added)
         rows = row_ranges(bounds[grew], bounds[grew + 1])
         owner = np.repeat(np.arange(len(grew)), sizes[grew])
-        mean = sp.csr_matrix((1.0 / sizes[grew][owner], (owner, np.arange(len(owner)))), shape=(len(grew), len(owner)))
-        fresh = tuple(mean @ take_csr_rows(m, order[rows]) for m in members)
+        fresh = tuple(mean_rows(m, order[rows], sizes[grew]) for m in members)
         source = np.arange(n)
         source[grew] = n_old + np.arange(len(grew))
         means = fresh if old is None else tuple(take_csr_rows(sp.vstack([a, b], format="csr"), source)
@@ -530,11 +549,11 @@ class StoryClusterer:
         if counts is None:
             counts = (count_matrix([m[1] for m in members]), count_matrix([m[2] for m in members]))
         views = df.views(*counts)
-        # mean member vector per story: its dot product with x is x's average similarity to the members
-        mean = sp.csr_matrix((1.0 / sizes[owner], (owner, np.arange(len(owner)))), shape=(len(story_ids), len(owner)))
         days = day_array([day_number(m[3]) for m in members])
         lo, hi, dated = self._spans(days, owner, len(story_ids))
-        return StoryVectors(tuple(mean @ v for v in views), views, np.arange(len(members)),
+        # mean member vector per story: its dot product with x is x's average similarity to the members
+        every = np.arange(len(members))
+        return StoryVectors(tuple(mean_rows(v, every, sizes) for v in views), views, every,
                             np.concatenate([[0], np.cumsum(sizes)]), days, lo, hi, dated,
                             [_main_language(stories[sid]) for sid in story_ids])
 

@@ -44,6 +44,66 @@ def take_csr_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), matrix.shape[1]))
 
 
+MEAN_BLOCK = 16_384  # rows gathered at once to average them
+
+
+def mean_rows(matrix: sp.csr_matrix, rows: np.ndarray, sizes: np.ndarray) -> sp.csr_matrix:
+    """The mean of each run of `rows` of the matrix (run k: the next sizes[k] of them), one run per row out.
+    A block of runs at a time: gathering every run's rows at once, and the float64 copy SciPy's product
+    makes of them, was the largest transient of assigning a bulk ingest. Each row out is the same sum in
+    the same order either way."""
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    blocks, first = [], 0
+    while first < len(sizes):
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + MEAN_BLOCK, side="right")))
+        size = sizes[first:last]
+        owner = np.repeat(np.arange(last - first), size)
+        mean = sp.csr_matrix((1.0 / size[owner], (owner, np.arange(len(owner)))), shape=(last - first, len(owner)))
+        blocks.append(mean @ take_csr_rows(matrix, rows[starts[first]:ends[last - 1]]))
+        first = last
+    if len(blocks) == 1:
+        return blocks[0]
+    return sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, matrix.shape[1]))
+
+
+class GrowingRows:
+    """CSR rows appended in place. The arrays are allocated once for all the rows to come (their pages are
+    resident only once written), so appending a chunk copies the chunk alone, not every row before it as a
+    stack of the old rows and the new would."""
+
+    def __init__(self, width: int, rows: int, entries: int, dtype=np.float32):
+        self.width, self.rows = width, 0
+        self.data = np.empty(entries, dtype=dtype)
+        self.indices = np.empty(entries, dtype=np.int32)
+        self.indptr = np.zeros(rows + 1, dtype=np.int32 if entries < 2**31 else np.int64)
+
+    def append(self, m: sp.csr_matrix) -> sp.csr_matrix:
+        """Add m's rows after those held; returns every row held so far, as a matrix over these arrays."""
+        start, rows, end = self.indptr[self.rows], self.rows + m.shape[0], self.indptr[self.rows] + m.nnz
+        if end > len(self.data) or rows >= len(self.indptr):  # more than announced: room for as much again
+            self.data = np.concatenate([self.data[:start], np.empty(2 * max(end, 1), dtype=self.data.dtype)])
+            self.indices = np.concatenate([self.indices[:start], np.empty(2 * max(end, 1), dtype=np.int32)])
+            self.indptr = np.concatenate([self.indptr[: self.rows + 1], np.zeros(2 * rows + 1, dtype=self.indptr.dtype)])
+            if 2 * end >= 2**31:
+                self.indptr = self.indptr.astype(np.int64)
+        self.data[start:end] = m.data
+        self.indices[start:end] = m.indices
+        self.indptr[self.rows + 1 : rows + 1] = m.indptr[1:] + start
+        self.rows = rows
+        return self.matrix()
+
+    def matrix(self) -> sp.csr_matrix:
+        """The rows held, over these arrays. Set as attributes: SciPy's constructor copies a slice of an array
+        more than twice its size, which these are until they fill."""
+        n, end = self.rows, int(self.indptr[self.rows])
+        m = sp.csr_matrix((n, self.width), dtype=self.data.dtype)
+        m.data, m.indices, m.indptr = self.data[:end], self.indices[:end], self.indptr[: n + 1]
+        if m.indices.dtype != m.indptr.dtype:
+            m.indices = m.indices.astype(m.indptr.dtype)
+        return m
+
+
 def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarray,
              swap: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """`group @ members[rows].T` as a dense (len(group) x len(rows)) array. `swap`: a function renumbering
