@@ -10,7 +10,8 @@ the archive, dated in the three days after it, as news arriving from feeds.
 With --undated no page carries a date, as the .txt pages of bench_ingest.py (an undated article may belong
 with a story of any date, so it is compared with every story).
 Prints, per store size, the bulk ingest time and rate, the time to add 1 and 100 articles, the stories
-read to place them, and the peak memory of each step (main process and largest worker); and the time to
+read to place them, and the peak memory of each step (main process, largest worker, and the most the main
+process and its workers held at one moment, sampled every 20 ms: the workers end before placement); and the time to
 add 1 article in a process that has placed one before (warm: the cleaner's and language detector's models
 loaded, as in a process watching feeds).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -30,9 +32,36 @@ from bench_ingest import page, texts  # noqa: E402
 
 HELD_OUT = 150  # texts kept out of the archive, for the articles added afterwards
 STEP = """
-import json, resource, sys, time
+import glob, json, os, resource, sys, threading, time
 from newsweave import Newsweave
-warm = None
+
+
+def rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:  # the process has just ended
+        return 0.0
+
+
+together = [0.0]  # the most the main process and its workers held at one moment, sampled every 20 ms
+
+
+def sample():
+    while True:
+        children = set()
+        for path in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
+            try:
+                with open(path) as fh:
+                    children.update(fh.read().split())
+            except OSError:  # the thread has just ended
+                pass
+        together[0] = max(together[0], rss_mib(os.getpid()) + sum(rss_mib(c) for c in children))
+        time.sleep(0.02)
+
+
+if os.environ.get("SAMPLE_TOGETHER"):  # the bulk step only: polling would weigh on a 0.1 s add
+    threading.Thread(target=sample, daemon=True).start()
 if len(sys.argv) > 3:  # a process that placed an article before (models loaded, as in a watching process)
     with Newsweave(sys.argv[1]) as nw:
         nw.ingest([sys.argv[3]])
@@ -43,7 +72,8 @@ seconds = time.perf_counter() - start
 print(json.dumps({"seconds": round(seconds, 3), "added": report.added,
                   "stories_read": report.stats.get("place", {}).get("stories_read"),
                   "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                  "worker_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}))
+                  "worker_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+                  "together_peak_rss_mib": round(together[0])}))
 """
 
 
@@ -66,10 +96,11 @@ def write_records(data: Path, path: Path, first: int, count: int, dated: bool, f
             fh.write(json.dumps(record) + "\n")
 
 
-def step(db: Path, path: Path, warm_up: Path | None = None) -> dict:
+def step(db: Path, path: Path, warm_up: Path | None = None, together: bool = False) -> dict:
     extra = [str(warm_up)] if warm_up else []
+    env = {**os.environ, "SAMPLE_TOGETHER": "1"} if together else None
     out = subprocess.run([sys.executable, "-c", STEP, str(db), str(path), *extra], capture_output=True, text=True,
-                         check=True)
+                         check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -91,10 +122,11 @@ def main() -> None:
             write_records(data, warm_up, size + 101, 1, not args.undated, fresh=True)
             write_records(data, warm_one, size + 102, 1, not args.undated, fresh=True)
             db = tmp / "store.db"
-            first = step(db, bulk)
+            first = step(db, bulk, together=True)
             result = {"store": size, "dated": not args.undated, "bulk_seconds": first["seconds"],
                       "bulk_articles_per_second": round(first["added"] / first["seconds"], 1),
-                      "bulk_peak_rss_mib": first["peak_rss_mib"], "bulk_worker_peak_rss_mib": first["worker_peak_rss_mib"]}
+                      "bulk_peak_rss_mib": first["peak_rss_mib"], "bulk_worker_peak_rss_mib": first["worker_peak_rss_mib"],
+                      "bulk_together_peak_rss_mib": first["together_peak_rss_mib"]}
             for name, path in (("add_1", one), ("add_100", hundred)):
                 r = step(db, path)
                 result.update({f"{name}_seconds": r["seconds"], f"{name}_stories_read": r["stories_read"],
