@@ -395,3 +395,23 @@ def test_means_a_block_of_stories_at_a_time_equal_one_product(monkeypatch):
     assert np.array_equal(whole.toarray(), blocked.toarray())  # equal to the last bit, not nearly
     by_hand = np.add.reduceat(members.toarray()[rows], np.r_[0, np.cumsum(sizes)[:-1]]) / sizes[:, None]
     assert np.allclose(whole.toarray(), by_hand, atol=1e-7)
+
+
+def test_a_name_is_rare_up_to_the_articles_the_options_say():
+    """A person named in 12 of 100 articles is a particular with `rare_name_articles` 15 (an event reported a
+    dozen times names its people in each report) and common with 10; in a large store 0.1% counts."""
+    import numpy as np
+
+    from newsweave.cluster import DocumentFrequencies, count_matrix
+    from newsweave.cluster.features import pack
+    from newsweave.options import Options
+
+    named = count_matrix([pack(["quake"], ["amari brown"])] * 12 + [pack(["quake"])] * 88)
+    for rare_articles, rare in ((15, True), (10, False)):
+        df = DocumentFrequencies(rare_articles=rare_articles)
+        df.add(named, named)
+        assert df.rare_limit() == rare_articles
+        assert (df.rare_names(named[:1]).nnz == 1) is rare
+    assert DocumentFrequencies().rare_articles == Options().rare_name_articles == 15
+    big = DocumentFrequencies(n=1_000_000)
+    assert big.rare_limit() == 1000 and np.isclose(big.rare_limit(adding=10_000), 1010)

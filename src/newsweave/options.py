@@ -29,6 +29,7 @@ class Options:
     split_max_story: int = 1500  # larger stories are not checked (the eigendecomposition is cubic)
     max_gap_days: int = 21  # dated articles further apart than this never share a story ...
     particulars_names: int = 2  # ... unless they share this many rarely named people (0 = off)
+    rare_name_articles: int = 15  # a person named in at most this many articles (or 0.1% of them) is rarely named
     date_grace_days: float = 0.0  # dated reports this many days apart are compared as if same-day ...
     date_half_life_days: float = 2.5  # ... beyond it their similarity halves every this many days (0 = off)
     cluster_chunk: int = 2000  # articles clustered together per pass; bounds memory

@@ -58,7 +58,7 @@ class Placement:
         signatures = {aid: f[0] for aid, f in features.items()}
         del features  # the signatures go to the copy detector, which lets them go after containment
         self.df = DocumentFrequencies.from_blobs(self.store.blob("df_words"), self.store.blob("df_anchors"),
-                                                 self.store.blob("df_n"))
+                                                 self.store.blob("df_n"), self.options.rare_name_articles)
         self.assignments: dict[str, int] = {}
         representatives, followers = self._copies(signatures)
         del signatures

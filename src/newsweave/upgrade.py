@@ -64,7 +64,8 @@ def _refresh_features(store: Store, options: Options) -> int:
     hasher = MinHasher(options.num_perm, options.shingle_size)
     df = None
     if store.blob("df_n") is not None:
-        df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"))
+        df = DocumentFrequencies.from_blobs(store.blob("df_words"), store.blob("df_anchors"), store.blob("df_n"),
+                                            options.rare_name_articles)
     changed = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start: start + CHUNK]

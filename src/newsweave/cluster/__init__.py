@@ -28,7 +28,7 @@ from newsweave.records import StageStats, day_number
 from newsweave.unionfind import UnionFind
 
 PATCH_MOST = 1_000  # changed counts written in place at most (a seek and a write each); past it, whole arrays
-RARE_NAME_MIN, RARE_NAME_SHARE = 10, 0.001  # a name in at most this many articles (or share of them) is rare
+RARE_NAME_SHARE = 0.001  # in a large store, a name in at most this share of the articles is rare
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
 
 __all__ = ["DocumentFrequencies", "StoryClusterer", "article_features", "count_matrix"]
@@ -86,21 +86,24 @@ def _main_language(members: list[tuple]) -> str | None:
 class DocumentFrequencies:
     """Per-view document frequencies, kept in the store as one array each."""
 
-    def __init__(self, words: np.ndarray | None = None, anchors: np.ndarray | None = None, n: int = 0):
+    def __init__(self, words: np.ndarray | None = None, anchors: np.ndarray | None = None, n: int = 0,
+                 rare_articles: int = Options.rare_name_articles):
         self.words = words if words is not None else np.zeros(DIM, dtype=np.int32)
         self.anchors = anchors if anchors is not None else np.zeros(DIM, dtype=np.int32)
         self.n = n
+        self.rare_articles = rare_articles  # a name in at most this many articles is rare (see rare_names)
         self.stored = words is not None  # read from the store, which can then take only what changed
         # the columns counted since, while few enough to write in place (a bulk ingest stops keeping them)
         self._touched: dict[str, list[np.ndarray]] | None = {"df_words": [], "df_anchors": []}
         self._touched_size = 0
 
     @classmethod
-    def from_blobs(cls, words: bytes | None, anchors: bytes | None, n: bytes | None) -> DocumentFrequencies:
+    def from_blobs(cls, words: bytes | None, anchors: bytes | None, n: bytes | None,
+                   rare_articles: int = Options.rare_name_articles) -> DocumentFrequencies:
         if words is None:
-            return cls()
+            return cls(rare_articles=rare_articles)
         return cls(np.frombuffer(words, dtype=np.int32).copy(), np.frombuffer(anchors, dtype=np.int32).copy(),
-                   int(np.frombuffer(n, dtype=np.int64)[0]))
+                   int(np.frombuffer(n, dtype=np.int64)[0]), rare_articles)
 
     def to_blobs(self, changes_only: bool = False) -> dict[str, bytes | tuple[list[int], bytes]]:
         """The arrays for the store, whole; or, with `changes_only` and arrays read from the store, the
@@ -156,12 +159,13 @@ class DocumentFrequencies:
 
     def rare_limit(self, adding: int = 0) -> float:
         """How many articles may give a name for it to be rare, once `adding` more are counted."""
-        return max(RARE_NAME_MIN, RARE_NAME_SHARE * (self.n + adding))
+        return max(self.rare_articles, RARE_NAME_SHARE * (self.n + adding))
 
     def rare_names(self, anchors: sp.csr_matrix) -> sp.csr_matrix:
         """1 for each person's name an article gives that few articles give (a victim, a suspect; not a
-        president or a spokesman quoted everywhere): at most RARE_NAME_MIN articles, or RARE_NAME_SHARE of
-        them in a large store."""
+        president or a spokesman quoted everywhere): at most `rare_articles` articles, or RARE_NAME_SHARE of
+        them in a large store. An event reported many times has its people named in a dozen or more reports
+        (ECB+ events have 10 to 30): a limit of 10 counted them as common."""
         x = anchors.tocsr().astype(np.float32, copy=True)
         most = self.rare_limit()
         rare_name = (x.indices >= NAME_BASE) & (self.anchors[x.indices] <= most)
