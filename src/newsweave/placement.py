@@ -56,7 +56,7 @@ class Placement:
         self.new_rows = {a.id: Member(a.id, features[a.id][1], features[a.id][2], a.published, a.language)
                          for a in pending}
         signatures = {aid: f[0] for aid, f in features.items()}
-        del features  # the signatures go to the copy detector, which lets them go after containment
+        del features  # the signatures go to the copy detector, which lets them go after the copies
         self.df = DocumentFrequencies.from_blobs(self.store.blob("df_words"), self.store.blob("df_anchors"),
                                                  self.store.blob("df_n"), self.options.rare_name_articles)
         self.assignments: dict[str, int] = {}
