@@ -263,9 +263,10 @@ def test_pair_products_equal_scipys_on_real_articles(data_dir):
     """The NumPy products placement uses are SciPy's products of the same rows, swapped days included."""
     import numpy as np
 
-    from newsweave.cluster import DocumentFrequencies, _dense_product, count_matrix
+    from newsweave.cluster import DocumentFrequencies, count_matrix
     from newsweave.cluster.features import article_features, swap_days
     from newsweave.cluster.pairs import products, row_ranges, take_rows
+    from newsweave.cluster.stories import _dense_product
 
     records = [json.loads(line) for line in open(data_dir / "gvc-dev" / "articles.jsonl", encoding="utf-8")][:120]
     blobs = [article_features(r.get("title"), r["text"], "en", r.get("published")) for r in records]

@@ -116,7 +116,7 @@ def test_placed_copies_are_found_through_the_stored_buckets(tmp_path):
 def test_the_known_bands_are_datasketchs_choice():
     from datasketch import MinHashLSH
 
-    from newsweave.dedup import KNOWN_BANDS, lsh_bands
+    from newsweave.dedup.copies import KNOWN_BANDS, lsh_bands
 
     for (threshold, num_perm), bands in KNOWN_BANDS.items():
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

@@ -1,5 +1,6 @@
 """The code's layering: every package imports on its own, the API imports no presentation, and only the
 store speaks SQL."""
+import ast
 import re
 import subprocess
 import sys
@@ -34,3 +35,12 @@ def test_only_the_store_runs_sql():
     speaking = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
                 if path.parent.name != "store" and re.search(r"\.execute(many)?\(", path.read_text(encoding="utf-8"))]
     assert speaking == []
+
+
+def test_package_inits_hold_no_logic():
+    """A package's __init__.py names its modules and re-exports; every function and class lives in a module
+    named for its job."""
+    holding = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("__init__.py")
+               if any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      for node in ast.parse(path.read_text(encoding="utf-8")).body)]
+    assert holding == []

@@ -24,8 +24,9 @@ from newsweave.alerts import Alert, dossier_alerts, source_alerts
 from newsweave.ingest.decode import BadInput, decode_html, read_bytes
 from newsweave.ingest.fetch import Fetcher, FetchError, Response, is_url
 from newsweave.ingest.listings import LISTING_TAGS, BadListing, ListedItem, Listing, first_tag, parse_listing
-from newsweave.ingest.readers import host_of, item_record, record_to_document, too_short
+from newsweave.ingest.readers import item_record, record_to_document, too_short
 from newsweave.options import Options
+from newsweave.outlets import host_of
 from newsweave.pipeline import IngestReport, Progress, ingest_items
 from newsweave.records import InputError, RawDocument
 from newsweave.store import Store

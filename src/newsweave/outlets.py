@@ -3,9 +3,17 @@ and a plain ingest should not load what dossiers need."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
-from newsweave.ingest.readers import host_of
 from newsweave.records import Article
+
+
+def host_of(url: str | None) -> str | None:
+    """A URL's host without "www.", lower-cased; None when there is none."""
+    if not url:
+        return None
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.") or None
 
 
 def known_outlet(article: Article) -> str | None:

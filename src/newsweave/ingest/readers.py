@@ -10,10 +10,10 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlparse
 
 from newsweave.ingest.decode import BadInput, decode_html, decode_text, looks_binary, read_bytes
 from newsweave.ingest.listings import ListedItem, parse_listing
+from newsweave.outlets import host_of
 from newsweave.records import InputError, RawDocument
 from newsweave.tokens import has_letters
 
@@ -63,13 +63,6 @@ def _stream_lines(path: Path) -> Iterator[tuple[int, str | BadInput]]:
 def _suffix(path: Path) -> str:
     name = path.name.lower()
     return name[:-3] if name.endswith(".gz") else name
-
-
-def host_of(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlparse(url).hostname or ""
-    return host.removeprefix("www.") or None
 
 
 class TextReader:
