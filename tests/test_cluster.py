@@ -295,6 +295,49 @@ def test_pair_products_equal_scipys_on_real_articles(data_dir):
         assert blocked.dtype == whole.dtype and np.array_equal(blocked, whole) and whole.any()
 
 
+def test_small_groups_compared_together_give_each_groups_own_numbers(data_dir):
+    """Many small groups of new articles against the members of their candidate stories, in one pass: the
+    same products, date weights and means, to the last bit, as each group compared alone."""
+    import numpy as np
+
+    from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
+    from newsweave.cluster.features import article_features, swap_days
+    from newsweave.cluster.pairs import grouped_products, products, take_rows
+    from newsweave.records import day_number
+
+    records = [json.loads(line) for line in open(data_dir / "gvc-dev" / "articles.jsonl", encoding="utf-8")][:160]
+    blobs = [article_features(r.get("title"), r["text"], "en", r.get("published")) for r in records]
+    df = DocumentFrequencies()
+    words, anchors = count_matrix([b[0] for b in blobs]), count_matrix([b[1] for b in blobs])
+    df.add(words, anchors)
+    days = [day_number(r.get("published")) for r in records]
+    clusterer = StoryClusterer()
+    stored = {sid: [(f"a{i}", *blobs[i], records[i].get("published")) for i in range(60 + 10 * sid, 70 + 10 * sid)]
+              for sid in range(10)}  # ten stories of ten articles (rows 60-159)
+    stories = clusterer._story_vectors(stored, list(stored), df)
+    vecs = df.views(words, anchors)  # groups of the stored articles themselves: some pairs are near in time
+    rng = np.random.default_rng(3)
+    members = [np.array(sorted(rng.choice(np.arange(60, 160), size=n, replace=False))) for n in (1, 2, 5, 8, 1, 3)]
+    wanted = {g: np.array(sorted(rng.choice(10, size=k, replace=False))) for g, k in enumerate((1, 4, 2, 3, 10, 2))}
+    together = clusterer._small_group_means(vecs, members, days, stories, wanted)
+    similar = 0
+    for g, which in wanted.items():
+        alone = clusterer._mean_pair_similarities(tuple(take_rows(v, members[g]) for v in vecs),
+                                                  [days[i] for i in members[g]], stories, which)
+        assert np.array_equal(together[g], alone)
+        similar += int((alone > 0).sum())
+    assert similar >= 3
+    # and the products themselves: a row of a group's size or more is all zeros
+    rows = np.arange(100)
+    got = grouped_products(take_rows(vecs[2], np.concatenate(members[:2])), np.repeat([0, 1], [1, 2]),
+                           np.array([0, 0, 1]), stories.members[2], rows, np.repeat([0, 1], 50), 2, swap=swap_days)
+    assert np.array_equal(got[:, 50:], products(take_rows(vecs[2], members[1]), stories.members[2], rows[50:],
+                                                swap=swap_days))
+    assert np.array_equal(got[0, :50], products(take_rows(vecs[2], members[0]), stories.members[2], rows[:50],
+                                                swap=swap_days)[0])
+    assert not got[1, :50].any()
+
+
 def test_time_decay_starts_on_the_first_day_and_names_undo_it():
     import numpy as np
 

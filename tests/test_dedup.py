@@ -36,6 +36,20 @@ def test_containment_is_directional():
     assert containment(outer, inner) < 0.6
 
 
+def test_shared_shingles_counted_for_many_texts_at_once():
+    from newsweave.dedup.copies import shared, shared_with_each
+
+    words = TEXT.split()
+    mine = shingle_hashes(" ".join(words[:400]), 5)
+    others = [shingle_hashes(" ".join(words[a:b]), 5) for a, b in ((0, 100), (300, 700))]
+    others += [shingle_hashes(" ".join(f"other{i}" for i in range(200)), 5), shingle_hashes("too short", 5),
+               np.zeros(0, dtype=mine.dtype)]
+    counts = shared_with_each(mine, others).tolist()
+    assert counts == [shared(mine, b) for b in others]
+    assert counts[0] == len(others[0]) and 0 < counts[1] < len(others[1]) and counts[2] == 0 and counts[4] == 0
+    assert shared_with_each(mine[:0], others).tolist() == [0] * len(others)
+
+
 def test_direction_prefers_credit_then_date_then_less_chrome():
     a = article("a", TEXT, outlet="Wire Service", published="2024-01-02")
     b = article("b", TEXT, credited_origin="Wire Service", published="2024-01-01")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from newsweave.cluster import DocumentFrequencies, StoryClusterer, count_matrix
 from newsweave.cluster.features import DAY_BASE, name_columns, swap_days
@@ -20,7 +22,6 @@ from newsweave.dedup import CopyDetector
 from newsweave.options import Options
 from newsweave.records import Article, CopyLink, Member, day_number
 from newsweave.store import Store
-from newsweave.unionfind import UnionFind
 
 CONTAINMENT_BATCH = 5000  # articles read with their text at once for the containment check and titles
 
@@ -259,33 +260,28 @@ class Placement:
     def _possible_groups(self, rows: list[Member], df: DocumentFrequencies, adding: int) -> list[list[Member]]:
         """Sets that hold every group the clusterer may form of these articles: two articles can only share
         one when they are at most `max_gap_days` apart or share a rarely named person (else their similarity
-        is nothing), so each group lies inside one connected set of such pairs."""
-        uf = UnionFind()
-        dated = sorted((day_number(m.published) or 0, m.id) for m in rows)
-        for (day_a, a), (day_b, b) in zip(dated, dated[1:]):
-            uf.find(a)
-            if day_b - day_a <= self.options.max_gap_days:
-                uf.union(a, b)
-        by_name: dict[int, str] = {}
-        for m in rows:
-            uf.find(m.id)
-            for name in self._rare_names([m], df, adding):
-                uf.union(by_name.setdefault(name, m.id), m.id)
-        sets: dict[str, list[Member]] = {}
-        for m in rows:
-            sets.setdefault(uf.find(m.id), []).append(m)
+        is nothing), so each group lies inside one connected set of such pairs. In the order of their first
+        article."""
+        n = len(rows)
+        days = np.array([day_number(m.published) or 0 for m in rows])
+        by_day = np.argsort(days, kind="stable")
+        near = np.flatnonzero(np.diff(days[by_day]) <= self.options.max_gap_days)
+        owner, names = _rare_name_entries(rows, df, adding)
+        order = np.lexsort((owner, names))  # each name's articles together, the first of them first
+        owner, names = owner[order], names[order]
+        starts = np.r_[True, names[1:] != names[:-1]] if len(names) else np.zeros(0, dtype=bool)
+        first_of = owner[starts][np.cumsum(starts) - 1]  # each article joins the first to give the name
+        edges = (np.concatenate([by_day[near], first_of]), np.concatenate([by_day[near + 1], owner]))
+        graph = sp.coo_matrix((np.ones(len(edges[0])), edges), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        sets: dict[int, list[Member]] = {}
+        for m, label in zip(rows, labels.tolist()):
+            sets.setdefault(label, []).append(m)
         return list(sets.values())
 
     @staticmethod
     def _rare_names(rows: list[Member], df: DocumentFrequencies, adding: int) -> set[int]:
-        most = df.rare_limit(adding)
-        names: set[int] = set()
-        for m in rows:
-            columns = name_columns(m.anchors)
-            rare = columns[(columns >= DAY_BASE) | (df.anchors[columns] <= most)]
-            # a day counts against the other role: the days named are published days elsewhere, and back
-            names.update(int(i) for i in np.concatenate([rare, swap_days(rare[rare >= DAY_BASE])]))
-        return names
+        return set(np.unique(_rare_name_entries(rows, df, adding)[1]).tolist())
 
     def _links(self, paired: set[str], held: dict[str, Article]) -> tuple[list[CopyLink], list[str]]:
         """The copy links that change (every group holding a new pair, linked to its original again), and
@@ -300,6 +296,19 @@ class Placement:
     @staticmethod
     def _title(member_ids: list[str], articles: dict[str, Article]) -> str | None:
         return story_title([articles[m] for m in member_ids if m in articles])
+
+
+def _rare_name_entries(rows: list[Member], df: DocumentFrequencies, adding: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, name column) for each rarely named person and each day an article gives (see
+    DocumentFrequencies.rare_names). A day counts against the other role too: the days named are published
+    days elsewhere, and back."""
+    columns = [name_columns(m.anchors) for m in rows]
+    owner = np.repeat(np.arange(len(rows)), [len(c) for c in columns])
+    names = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
+    keep = (names >= DAY_BASE) | (df.anchors[names] <= df.rare_limit(adding))
+    owner, names = owner[keep], names[keep]
+    days = names >= DAY_BASE
+    return np.concatenate([owner, owner[days]]), np.concatenate([names, swap_days(names[days])])
 
 
 def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -124,3 +124,30 @@ def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarr
     for i in range(n):
         out[i] = np.bincount(owner, weights=values * dense[where[hit], i], minlength=len(rows))
     return out
+
+
+def grouped_products(group: Rows, row_group: np.ndarray, row_local: np.ndarray, members: sp.csr_matrix,
+                     rows: np.ndarray, rows_group: np.ndarray, most: int,
+                     swap: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """`products` for many small groups at once. `group` holds the rows of every group, each row's group
+    in `row_group` and its place in the group (0 .. `most` - 1) in `row_local`; `rows_group` says which
+    group each of the member `rows` is compared with. Returns a (most x len(rows)) array: out[i, t] is the
+    product of member i of row t's group with members[rows[t]], 0 where that group has fewer members. The
+    same sums in the same order as `products` for each group alone (groups of up to SMALL_GROUP): one
+    group's columns are told from another's by a key of (group, column)."""
+    width = np.int64(members.shape[1])
+    entry_row = np.repeat(np.arange(len(group.indptr) - 1), np.diff(group.indptr))
+    columns, at = np.unique(row_group[entry_row].astype(np.int64) * width + group.indices, return_inverse=True)
+    dense = np.zeros((len(columns), most))
+    np.add.at(dense, (at, row_local[entry_row]), group.data)
+    chosen = take_rows(members, rows)
+    indices = chosen.indices if swap is None else swap(chosen.indices)
+    entry_owner = np.repeat(np.arange(len(rows)), np.diff(chosen.indptr))
+    keys = rows_group[entry_owner].astype(np.int64) * width + indices
+    where = np.minimum(np.searchsorted(columns, keys), max(len(columns) - 1, 0))
+    hit = np.flatnonzero(columns[where] == keys) if len(columns) else np.zeros(0, dtype=int)
+    owner, values, where = entry_owner[hit], chosen.data[hit].astype(np.float64), where[hit]
+    out = np.empty((most, len(rows)))
+    for i in range(most):
+        out[i] = np.bincount(owner, weights=values * dense[where, i], minlength=len(rows))
+    return out

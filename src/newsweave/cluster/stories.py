@@ -22,13 +22,23 @@ from sklearn.cluster import AgglomerativeClustering
 
 from newsweave.cluster.features import DIM, swap_days
 from newsweave.cluster.frequencies import DocumentFrequencies, count_matrix
-from newsweave.cluster.pairs import GrowingRows, mean_rows, products, row_ranges, take_csr_rows, take_rows
+from newsweave.cluster.pairs import (
+    SMALL_GROUP,
+    GrowingRows,
+    grouped_products,
+    mean_rows,
+    products,
+    row_ranges,
+    take_csr_rows,
+    take_rows,
+)
 from newsweave.cluster.split import split_story, story_weights
 from newsweave.options import Options
 from newsweave.records import StageStats, day_number
 from newsweave.unionfind import UnionFind
 
 DETAIL_MEMBERS = 50  # a story's latest members stand for it when a new article picks among similar stories
+EXACT_BATCH_ROWS = 4096  # story members compared with small groups of new articles in one pass
 
 
 class StoryVectors(NamedTuple):
@@ -490,14 +500,75 @@ class StoryClusterer:
             # an upper bound first, from the date spans; pairs of dated sets are then averaged pair by pair
             avg, names = self.similarities(tuple(v[part] for v in group_vecs), stories.means)
             avg *= self._span_weight(lo[part], hi[part], stories.lo, stories.hi, names)
+            aboves, exact = [], {}
             for g, row in enumerate(avg, start=b):
                 above = np.flatnonzero(row >= threshold)
                 language = next((languages[i] for i in members[g] if languages[i]), None)
-                above = np.array([k for k in above if same_language(language, stories.languages[k])], dtype=int)
-                exact = above[dated[g] & stories.dated[above]]
-                if len(exact):
-                    row[exact] = self._mean_pair_similarities(
-                        tuple(take_rows(v, members[g]) for v in vecs), [dates[i] for i in members[g]], stories, exact)
+                aboves.append(np.array([k for k in above if same_language(language, stories.languages[k])], dtype=int))
+                if dated[g] and len(aboves[-1]):
+                    exact[g] = aboves[-1][stories.dated[aboves[-1]]]
+            for g, values in self._exact_means(vecs, members, dates, stories, exact).items():
+                avg[g - b, exact[g]] = values
+            for row, above in zip(avg, aboves):
                 above = above[row[above] >= threshold]
                 out.append(above[np.argsort(-row[above], kind="stable")])
         return out
+
+    def _exact_means(self, vecs: tuple, members: list[np.ndarray], dates: list, stories: StoryVectors,
+                     wanted: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+        """`_mean_pair_similarities` of each group g in `wanted` (rows `members[g]` of `vecs`) with the
+        stories `wanted[g]`. Groups of up to SMALL_GROUP articles (nearly all) are computed together, a few
+        thousand member rows at a time: one product each is mostly the cost of setting it up."""
+        out: dict[int, np.ndarray] = {}
+        batch: list[int] = []
+        size = 0
+        for g, which in wanted.items():
+            if not len(which):
+                continue
+            if len(members[g]) > SMALL_GROUP:
+                out[g] = self._mean_pair_similarities(tuple(take_rows(v, members[g]) for v in vecs),
+                                                      [dates[i] for i in members[g]], stories, which)
+                continue
+            batch.append(g)
+            size += int((stories.bounds[which + 1] - stories.bounds[which]).sum())
+            if size >= EXACT_BATCH_ROWS:
+                out |= self._small_group_means(vecs, members, dates, stories, {k: wanted[k] for k in batch})
+                batch, size = [], 0
+        if batch:
+            out |= self._small_group_means(vecs, members, dates, stories, {k: wanted[k] for k in batch})
+        return out
+
+    def _small_group_means(self, vecs: tuple, members: list[np.ndarray], dates: list, stories: StoryVectors,
+                           wanted: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+        """`_exact_means` for groups of up to SMALL_GROUP articles, in one pass: the same products, date
+        weights and sums, in the same order, as `_mean_pair_similarities` for each group alone."""
+        groups = list(wanted)
+        sizes_g = np.array([len(members[g]) for g in groups])
+        most = int(sizes_g.max())
+        group_rows = np.concatenate([members[g] for g in groups])
+        row_group = np.repeat(np.arange(len(groups)), sizes_g)
+        row_local = np.concatenate([np.arange(n) for n in sizes_g])
+        starts = np.concatenate([stories.bounds[wanted[g]] for g in groups])
+        ends = np.concatenate([stories.bounds[wanted[g] + 1] for g in groups])
+        pair_group = np.repeat(np.arange(len(groups)), [len(wanted[g]) for g in groups])
+        rows = row_ranges(starts, ends)
+        rows_group = np.repeat(pair_group, ends - starts)
+        taken = stories.order[rows]
+        w = self.options.entity_weight
+        per = [grouped_products(take_rows(v, group_rows), row_group, row_local, m, taken, rows_group, most,
+                                swap=swap_days if k == 2 else None)
+               for k, (v, m) in enumerate(zip(vecs, stories.members))]
+        sim = (1 - w) * per[0] + w * per[1]
+        # each member's date against each story member's (NaN: undated; a row past a group's size is 0 anyway)
+        day = np.full((len(groups), most), np.nan)
+        day[row_group, row_local] = day_array([dates[i] for i in group_rows])
+        gaps = np.abs(day[rows_group].T - stories.days[rows][None, :])
+        sim *= self._gap_weight(gaps, per[2])
+        total = sim[0].copy()
+        for i in range(1, most):  # row by row, as a group's own sum over its members adds them
+            total += sim[i]
+        pair_sizes = ends - starts
+        per_pair = np.add.reduceat(total, np.concatenate([[0], np.cumsum(pair_sizes)[:-1]]))
+        per_pair /= sizes_g[pair_group] * pair_sizes
+        bounds = np.concatenate([[0], np.cumsum([len(wanted[g]) for g in groups])])
+        return {g: per_pair[bounds[n]: bounds[n + 1]] for n, g in enumerate(groups)}

@@ -31,6 +31,17 @@ def shared(a: np.ndarray, b: np.ndarray) -> int:
     return int((b[at] == a).sum())
 
 
+def shared_with_each(a: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """`shared(a, b)` for each b of `others` (sorted unique arrays), in one pass."""
+    if not others or len(a) == 0:
+        return np.zeros(len(others), dtype=np.int64)
+    lengths = [len(b) for b in others]
+    every = np.concatenate(others)
+    at = np.minimum(np.searchsorted(a, every), len(a) - 1)
+    owner = np.repeat(np.arange(len(others)), lengths)
+    return np.bincount(owner[a[at] == every], minlength=len(others))
+
+
 def containment(a: np.ndarray, b: np.ndarray) -> float:
     """Share of a's shingles found in b (both sorted unique hash arrays)."""
     return shared(a, b) / len(a) if len(a) else 0.0
@@ -224,17 +235,23 @@ class CopyDetector:
                 agree = (np.vstack([self.signatures[o.id] for o in known]) == own).mean(axis=1)
                 estimate = dict(zip((o.id for o in known), agree.tolist()))
                 others = [o for o in others if estimate.get(o.id, 1.0) >= self.options.containment_min_jaccard]
-        found = []
+        if not others:
+            return []
+        self._compared.update((min(o.id, article.id), max(o.id, article.id)) for o in others)
         mine = self.shingles(article)
-        for other in others:
-            self._compared.add((min(other.id, article.id), max(other.id, article.id)))
-            theirs = self.shingles(other)
-            if other.id in estimate and estimate[other.id] < self._jaccard_needed(len(mine), len(theirs)) - JACCARD_MARGIN:
-                self.stats.add("containment_ruled_out_by_minhash")
-                continue
-            both = shared(mine, theirs)
-            inside, holds = both / max(len(mine), 1), both / max(len(theirs), 1)
+        theirs = [self.shingles(o) for o in others]
+        sizes = np.array([len(t) for t in theirs])
+        guess = np.array([estimate.get(o.id, np.inf) for o in others])
+        ruled_out = guess < self._jaccard_needed(len(mine), sizes) - JACCARD_MARGIN
+        if ruled_out.any():
+            self.stats.add("containment_ruled_out_by_minhash", int(ruled_out.sum()))
+        kept = np.flatnonzero(~ruled_out)
+        both = shared_with_each(mine, [theirs[k] for k in kept])
+        found = []
+        for k, n in zip(kept.tolist(), both.tolist()):
+            inside, holds = n / max(len(mine), 1), n / max(int(sizes[k]), 1)
             if max(inside, holds) >= self.options.containment:
+                other = others[k]
                 key = (article.id, other.id)
                 if key not in self.pairs and (other.id, article.id) not in self.pairs:
                     self.pairs[key] = {"method": "containment", "contained": round(inside, 3),
@@ -243,10 +260,11 @@ class CopyDetector:
                     found.append(other.id)
         return found
 
-    def _jaccard_needed(self, a: int, b: int) -> float:
-        """The least Jaccard of two shingle sets of these sizes when one lies inside the other."""
-        inside = self.options.containment * min(a, b)
-        return inside / max(a + b - inside, 1.0)
+    def _jaccard_needed(self, a: int, b: np.ndarray) -> np.ndarray:
+        """The least Jaccard of two shingle sets of these sizes (one set of size a, others of sizes b) when
+        one lies inside the other."""
+        inside = self.options.containment * np.minimum(a, b)
+        return inside / np.maximum(a + b - inside, 1.0)
 
     def groups(self, existing: dict[str, CopyLink], pairs: Iterable[tuple[str, str]] | None = None) -> UnionFind:
         """Copy groups: the stored links given and the pairs found so far (or those given), joined."""
