@@ -90,8 +90,9 @@ class CopyDetector:
         self._placed_hash: dict[str, str] = {}  # looked up in `placed` for the new articles: text hash -> id
         self._placed_bucket: dict[int, set[str]] = {}  # ... bucket key -> placed articles in it
         self.signatures: dict[str, np.ndarray] = {}
+        self._stack: tuple[dict[str, int], np.ndarray] | None = None  # see contained_in_stories
         self._shingles: dict[str, np.ndarray] = {}
-        self._compared: set[tuple[str, str]] = set()  # pairs already checked for containment
+        self._compared: dict[str, set[str]] = {}  # article id -> those it was checked with for containment
         self.by_hash: dict[str, str] = {}
         self.pairs: dict[tuple[str, str], dict] = {}
         self.stats = StageStats("dedup")
@@ -200,15 +201,25 @@ class CopyDetector:
     def forget(self, ids: set[str]) -> None:
         """Let go of the shingles, signatures and pairs compared of these articles, once their stories'
         containment and links are done: a bulk ingest would hold them all."""
-        for aid in ids:
+        for aid in ids:  # a copy group lies in one story: whoever these were compared with goes too
             self._shingles.pop(aid, None)
             self.signatures.pop(aid, None)
-        self._compared = {pair for pair in self._compared if pair[0] not in ids and pair[1] not in ids}
+            self._compared.pop(aid, None)
 
     def contained_in_stories(self, new: list[Article], mates: dict[str, list[str]], articles: dict[str, Article]) -> None:
         """Check each new article not yet paired for containment against the members of its story (`mates`:
         article id -> the ids of its story's members; stories over `containment_max_story` are skipped)."""
         paired = {x for pair in self.pairs for x in pair}
+        # every signature held, stacked once: stacking each article's others anew cost more than comparing them
+        self._stack = ({aid: k for k, aid in enumerate(self.signatures)}, np.vstack(list(self.signatures.values()))
+                       if self.signatures else np.zeros((0, 0), dtype=np.uint64))
+        try:
+            self._contained_each(new, mates, articles, paired)
+        finally:
+            self._stack = None
+
+    def _contained_each(self, new: list[Article], mates: dict[str, list[str]], articles: dict[str, Article],
+                        paired: set[str]) -> None:
         for article in new:
             if article.id in paired:
                 continue
@@ -216,6 +227,13 @@ class CopyDetector:
             if 1 < len(members) <= self.options.containment_max_story:
                 found = self.check_containment(article, [articles[m] for m in members if m in articles])
                 paired.update(found + [article.id] if found else [])
+
+    def _signature_rows(self, ids: list[str]) -> np.ndarray:
+        """The signatures of these articles as rows of one array (from the stack of a batch, if one is held)."""
+        if self._stack is None:
+            return np.vstack([self.signatures[aid] for aid in ids])
+        order, stack = self._stack
+        return stack[[order[aid] for aid in ids]]
 
     def check_containment(self, article: Article, others: list[Article]) -> list[str]:
         """An article whose text lies (almost) whole inside another's, or holds another whole.
@@ -225,19 +243,21 @@ class CopyDetector:
         estimated Jaccard is far below that (JACCARD_MARGIN, about five standard errors of a 128-hash
         estimate) cannot be contained, and `containment_min_jaccard` caps how much larger a wrapper may be.
         Each unordered pair is compared once. Returns the ids of the articles found paired with this one."""
-        others = [o for o in others if o.id != article.id and (min(o.id, article.id), max(o.id, article.id))
-                  not in self._compared]
+        seen = self._compared.setdefault(article.id, set())
+        others = [o for o in others if o.id != article.id and o.id not in seen]
         own = self.signatures.get(article.id)
         estimate: dict[str, float] = {}
         if own is not None and others:
             known = [o for o in others if o.id in self.signatures]
             if known:
-                agree = (np.vstack([self.signatures[o.id] for o in known]) == own).mean(axis=1)
+                agree = (self._signature_rows([o.id for o in known]) == own).mean(axis=1)
                 estimate = dict(zip((o.id for o in known), agree.tolist()))
                 others = [o for o in others if estimate.get(o.id, 1.0) >= self.options.containment_min_jaccard]
         if not others:
             return []
-        self._compared.update((min(o.id, article.id), max(o.id, article.id)) for o in others)
+        seen.update(o.id for o in others)
+        for o in others:
+            self._compared.setdefault(o.id, set()).add(article.id)
         mine = self.shingles(article)
         theirs = [self.shingles(o) for o in others]
         sizes = np.array([len(t) for t in theirs])
