@@ -13,7 +13,10 @@ Prints, per store size, the bulk ingest time and rate, the time to add 1 and 100
 read to place them, and the peak memory of each step (main process, largest worker, and the most the main
 process and its workers held at one moment, sampled every 20 ms: the workers end before placement); and the time to
 add 1 article in a process that has placed one before (warm: the cleaner's and language detector's models
-loaded, as in a process watching feeds).
+loaded, as in a process watching feeds). First, as a gauge of the machine's speed that day (shared machines
+vary by a third from one day to the next), the milliseconds one core takes to clean and describe a page
+(`one_core_ms_per_page`, over 1,000 of the pages): the bulk rate's reading phase is about that times the
+pages, over the cores.
 """
 from __future__ import annotations
 
@@ -95,6 +98,27 @@ def write_records(data: Path, path: Path, first: int, count: int, dated: bool, f
                 record["published"] = (start + timedelta(days=day + rng.randint(0, 2))).isoformat()
             fh.write(json.dumps(record) + "\n")
 
+CORE = """
+import json, sys, time
+from threadpoolctl import threadpool_limits
+from newsweave.prepare import CleanJob, prepare
+from newsweave.records import RawDocument
+
+threadpool_limits(1)  # as in a worker
+records = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")][:1000]
+jobs = [CleanJob(RawDocument(source=r["id"], kind="text", content=r["text"])) for r in records]
+prepare(jobs[:50])  # models loaded
+start = time.perf_counter()
+for k in range(0, len(jobs), 200):
+    prepare(jobs[k: k + 200])
+print(round((time.perf_counter() - start) * 1000 / len(jobs), 3))
+"""
+
+
+def core_ms_per_page(path: Path) -> float:
+    out = subprocess.run([sys.executable, "-c", CORE, str(path)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
 
 def step(db: Path, path: Path, warm_up: Path | None = None, together: bool = False) -> dict:
     extra = [str(warm_up)] if warm_up else []
@@ -122,8 +146,10 @@ def main() -> None:
             write_records(data, warm_up, size + 101, 1, not args.undated, fresh=True)
             write_records(data, warm_one, size + 102, 1, not args.undated, fresh=True)
             db = tmp / "store.db"
+            core = core_ms_per_page(bulk)
             first = step(db, bulk, together=True)
-            result = {"store": size, "dated": not args.undated, "bulk_seconds": first["seconds"],
+            result = {"store": size, "dated": not args.undated, "one_core_ms_per_page": core,
+                      "bulk_seconds": first["seconds"],
                       "bulk_articles_per_second": round(first["added"] / first["seconds"], 1),
                       "bulk_peak_rss_mib": first["peak_rss_mib"], "bulk_worker_peak_rss_mib": first["worker_peak_rss_mib"],
                       "bulk_together_peak_rss_mib": first["together_peak_rss_mib"]}
