@@ -167,3 +167,21 @@ def test_minhash_rules_out_rewrites_but_never_a_wrapped_article(data_dir):
     ruled_out = detector.stats.counts.get("containment_ruled_out_by_minhash", 0)
     assert found == {"wrapped": 20, "rewrite": 0}
     assert ruled_out >= 10  # most rewrites need no exact comparison
+
+
+def test_spilled_shingles_read_back_as_written():
+    from newsweave.dedup.spill import SpilledShingles
+
+    texts = {f"a{k}": " ".join(TEXT.split()[k * 10: k * 10 + 200]) for k in range(5)}
+    spill = SpilledShingles(most=3 * 200)
+    for aid, text in texts.items():
+        spill.add(aid, shingle_hashes(text, 5).astype(np.uint32).tobytes())
+    assert 0 < len(spill) < len(texts)  # past `most` hashes, no more are kept
+    for aid in spill:
+        assert np.array_equal(spill[aid], shingle_hashes(texts[aid], 5).astype(np.uint32))
+    assert "a4" not in spill and spill.get("a4") is None
+    detector = CopyDetector()
+    detector.remember_shingles(spill)
+    wanted = [article(aid, text) for aid, text in texts.items()]
+    assert all(np.array_equal(detector.shingles(a), shingle_hashes(a.text, 5).astype(np.uint32)) for a in wanted)
+    spill.close()

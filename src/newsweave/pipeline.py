@@ -6,7 +6,7 @@ not yet placed, so an interrupted ingest resumes where it stopped, without dupli
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from newsweave.clean import Cleaner, chrome_group
+from newsweave.dedup.spill import SpilledShingles
 from newsweave.executor import LocalExecutor
 from newsweave.ingest import read_inputs
 from newsweave.ingest.fetch import is_url
@@ -26,7 +27,6 @@ from newsweave.store import Store
 from newsweave.upgrade import refresh_features
 
 log = logging.getLogger(__name__)
-SHINGLES_KEPT = 8_000_000  # 32 MB of shingle hashes handed from the workers to the containment check
 Progress = Callable[[str, int], None]  # (event, amount): "read", "error", "placed"
 
 
@@ -76,14 +76,11 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
     run_id = store.start_run()
 
     in_flight: list = []  # results of the batch the workers are preparing
-    # shingle hashes of the articles added, for the containment check: up to SHINGLES_KEPT in all, so a huge
-    # ingest does not hold them all (the rest are hashed again there)
-    shingles: dict[str, np.ndarray] = {}
-    shingles_kept = 0
+    # shingle hashes of the articles added, for the containment check, on disk till placement reads them
+    shingles = SpilledShingles()
 
     def store_prepared() -> None:
         """Store the batch in flight in one transaction; an article is never half-written."""
-        nonlocal shingles_kept
         if not in_flight:
             return
         rows = []
@@ -96,10 +93,7 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
                 if done.warning:
                     report.warnings.append(InputError(done.source, done.warning))
                 rows.append((done.article, done.text_hash, done.signature, done.words, done.anchors))
-                if shingles_kept < SHINGLES_KEPT:
-                    hashes = np.frombuffer(done.shingles, dtype=np.uint32)
-                    shingles[done.article.id] = hashes
-                    shingles_kept += len(hashes)
+                shingles.add(done.article.id, done.shingles)
         store.add_articles(rows)
         report.added += len(rows)
 
@@ -139,8 +133,11 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
     finally:
         executor.close()
 
-    with store.indexing_text():
-        place_pending(store, options, report, progress, shingles)
+    try:
+        with store.indexing_text():
+            place_pending(store, options, report, progress, shingles)
+    finally:
+        shingles.close()
     report.stats["read"] = {"documents": report.read, "errors": report.read_errors}
     store.finish_run(run_id, {"read": report.read, "added": report.added, "placed": report.placed,
                               "already_stored": report.already_stored, "errors": len(report.errors),
@@ -149,7 +146,7 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], option
 
 
 def place_pending(store: Store, options: Options, report: IngestReport | None = None,
-                  progress: Progress | None = None, shingles: dict[str, np.ndarray] | None = None) -> None:
+                  progress: Progress | None = None, shingles: Mapping[str, np.ndarray] | None = None) -> None:
     """Link copies and assign stories for every stored article that has no story yet, one process at a
     time. `shingles`: hashes already computed for some articles (any missing are computed from their text)."""
     report = report or IngestReport()

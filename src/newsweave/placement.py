@@ -9,6 +9,7 @@ the one comparing with every story would give.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,7 +40,7 @@ class Placement:
     """One placement pass over the articles not yet placed. Phases: copies, candidates, assign, split,
     merge, containment and links, titles, save."""
 
-    def __init__(self, store: Store, options: Options, shingles: dict[str, np.ndarray] | None = None):
+    def __init__(self, store: Store, options: Options, shingles: Mapping[str, np.ndarray] | None = None):
         self.store, self.options = store, options
         self.detector = CopyDetector(options, placed=store)
         self.detector.remember_shingles(shingles or {})

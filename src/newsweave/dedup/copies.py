@@ -5,7 +5,7 @@ root is the article judged original; every other member links to it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 
 import numpy as np
@@ -91,7 +91,8 @@ class CopyDetector:
         self._placed_bucket: dict[int, set[str]] = {}  # ... bucket key -> placed articles in it
         self.signatures: dict[str, np.ndarray] = {}
         self._stack: tuple[dict[str, int], np.ndarray] | None = None  # see contained_in_stories
-        self._shingles: dict[str, np.ndarray] = {}
+        self._shingles: dict[str, np.ndarray] = {}  # of the articles being compared
+        self._handed: Mapping[str, np.ndarray] = {}  # see remember_shingles
         self._compared: dict[str, set[str]] = {}  # article id -> those it was checked with for containment
         self.by_hash: dict[str, str] = {}
         self.pairs: dict[tuple[str, str], dict] = {}
@@ -182,15 +183,18 @@ class CopyDetector:
         self._index(article_id, signature, keys)
         self._new_keys.append((article_id, keys))
 
-    def remember_shingles(self, known: dict[str, np.ndarray]) -> None:
-        """Shingle hashes computed earlier (by the workers that cleaned the articles)."""
-        self._shingles.update((aid, hashes.astype(np.uint32, copy=False)) for aid, hashes in known.items())
+    def remember_shingles(self, known: Mapping[str, np.ndarray]) -> None:
+        """Shingle hashes computed earlier (by the workers that cleaned the articles), read from `known` when
+        an article is compared (a `dedup.spill.SpilledShingles` keeps them on disk till then)."""
+        self._handed = known
 
     def shingles(self, article: Article) -> np.ndarray:
         """The article's shingle hashes, as 32-bit integers (the hashes are 32-bit; held as such they take half
         the memory)."""
         if article.id not in self._shingles:
-            self._shingles[article.id] = shingle_hashes(article.text, self.options.shingle_size).astype(np.uint32)
+            handed = self._handed.get(article.id)
+            self._shingles[article.id] = (handed.astype(np.uint32, copy=False) if handed is not None else
+                                          shingle_hashes(article.text, self.options.shingle_size).astype(np.uint32))
         return self._shingles[article.id]
 
     def drop_signatures(self) -> None:
