@@ -109,21 +109,11 @@ def products(group: sp.csr_matrix | Rows, members: sp.csr_matrix, rows: np.ndarr
     """`group @ members[rows].T` as a dense (len(group) x len(rows)) array. `swap`: a function renumbering
     the members' columns first (the day columns of the rare-name view)."""
     n = len(group.indptr) - 1
-    columns, at = np.unique(group.indices, return_inverse=True)
-    dense = np.zeros((len(columns), n))
-    np.add.at(dense, (at, np.repeat(np.arange(n), np.diff(group.indptr))), group.data)
-    chosen = take_rows(members, rows)
-    indices = chosen.indices if swap is None else swap(chosen.indices)
-    where = np.minimum(np.searchsorted(columns, indices), max(len(columns) - 1, 0))
-    hit = np.flatnonzero(columns[where] == indices) if len(columns) else np.zeros(0, dtype=int)
-    owner = np.repeat(np.arange(len(rows)), np.diff(chosen.indptr))[hit]
-    values = chosen.data[hit].astype(np.float64)
+    dense, owner, values, where = _matched(group, np.zeros(n, dtype=np.int64), np.arange(n), n, members, rows,
+                                           np.zeros(len(rows), dtype=np.int64), swap)
     if n > SMALL_GROUP:
-        return (sp.csr_matrix((values, (owner, where[hit])), shape=(len(rows), len(columns))) @ dense).T
-    out = np.empty((n, len(rows)))
-    for i in range(n):
-        out[i] = np.bincount(owner, weights=values * dense[where[hit], i], minlength=len(rows))
-    return out
+        return (sp.csr_matrix((values, (owner, where)), shape=(len(rows), len(dense))) @ dense).T
+    return _per_member(dense, owner, values, where, n, len(rows))
 
 
 def grouped_products(group: Rows, row_group: np.ndarray, row_local: np.ndarray, members: sp.csr_matrix,
@@ -133,8 +123,17 @@ def grouped_products(group: Rows, row_group: np.ndarray, row_local: np.ndarray, 
     in `row_group` and its place in the group (0 .. `most` - 1) in `row_local`; `rows_group` says which
     group each of the member `rows` is compared with. Returns a (most x len(rows)) array: out[i, t] is the
     product of member i of row t's group with members[rows[t]], 0 where that group has fewer members. The
-    same sums in the same order as `products` for each group alone (groups of up to SMALL_GROUP): one
-    group's columns are told from another's by a key of (group, column)."""
+    same sums in the same order as `products` for each group alone (groups of up to SMALL_GROUP)."""
+    dense, owner, values, where = _matched(group, row_group, row_local, most, members, rows, rows_group, swap)
+    return _per_member(dense, owner, values, where, most, len(rows))
+
+
+def _matched(group: sp.csr_matrix | Rows, row_group: np.ndarray, row_local: np.ndarray, most: int,
+             members: sp.csr_matrix, rows: np.ndarray, rows_group: np.ndarray,
+             swap: Callable[[np.ndarray], np.ndarray] | None) -> tuple[np.ndarray, ...]:
+    """The groups' rows as a dense (column x member of its group) array, over the columns they use, one
+    group's told from another's by a key of (group, column); and the entries of members[rows] found in their
+    group's columns: (dense, the entry's member row, its value, its column in dense)."""
     width = np.int64(members.shape[1])
     entry_row = np.repeat(np.arange(len(group.indptr) - 1), np.diff(group.indptr))
     columns, at = np.unique(row_group[entry_row].astype(np.int64) * width + group.indices, return_inverse=True)
@@ -146,8 +145,13 @@ def grouped_products(group: Rows, row_group: np.ndarray, row_local: np.ndarray, 
     keys = rows_group[entry_owner].astype(np.int64) * width + indices
     where = np.minimum(np.searchsorted(columns, keys), max(len(columns) - 1, 0))
     hit = np.flatnonzero(columns[where] == keys) if len(columns) else np.zeros(0, dtype=int)
-    owner, values, where = entry_owner[hit], chosen.data[hit].astype(np.float64), where[hit]
-    out = np.empty((most, len(rows)))
+    return dense, entry_owner[hit], chosen.data[hit].astype(np.float64), where[hit]
+
+
+def _per_member(dense: np.ndarray, owner: np.ndarray, values: np.ndarray, where: np.ndarray, most: int,
+                n_rows: int) -> np.ndarray:
+    """One count per group member: out[i, t], the sum over row t's entries found of value x member i's."""
+    out = np.empty((most, n_rows))
     for i in range(most):
-        out[i] = np.bincount(owner, weights=values * dense[where, i], minlength=len(rows))
+        out[i] = np.bincount(owner, weights=values * dense[where, i], minlength=n_rows)
     return out

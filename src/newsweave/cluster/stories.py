@@ -550,7 +550,8 @@ class StoryClusterer:
         row_local = np.concatenate([np.arange(n) for n in sizes_g])
         starts = np.concatenate([stories.bounds[wanted[g]] for g in groups])
         ends = np.concatenate([stories.bounds[wanted[g] + 1] for g in groups])
-        pair_group = np.repeat(np.arange(len(groups)), [len(wanted[g]) for g in groups])
+        stories_per_group = [len(wanted[g]) for g in groups]
+        pair_group = np.repeat(np.arange(len(groups)), stories_per_group)
         rows = row_ranges(starts, ends)
         rows_group = np.repeat(pair_group, ends - starts)
         taken = stories.order[rows]
@@ -570,5 +571,5 @@ class StoryClusterer:
         pair_sizes = ends - starts
         per_pair = np.add.reduceat(total, np.concatenate([[0], np.cumsum(pair_sizes)[:-1]]))
         per_pair /= sizes_g[pair_group] * pair_sizes
-        bounds = np.concatenate([[0], np.cumsum([len(wanted[g]) for g in groups])])
+        bounds = np.concatenate([[0], np.cumsum(stories_per_group)])
         return {g: per_pair[bounds[n]: bounds[n + 1]] for n, g in enumerate(groups)}

@@ -23,16 +23,11 @@ JACCARD_MARGIN = 0.2  # MinHash estimates this far below the Jaccard containment
 
 def shared(a: np.ndarray, b: np.ndarray) -> int:
     """Number of hashes in both sorted unique arrays."""
-    if len(a) == 0 or len(b) == 0:
-        return 0
-    if len(a) > len(b):
-        a, b = b, a
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return int((b[at] == a).sum())
+    return int(shared_with_each(a, [b])[0])
 
 
 def shared_with_each(a: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
-    """`shared(a, b)` for each b of `others` (sorted unique arrays), in one pass."""
+    """For each b of `others`, the number of hashes in both a and b (sorted unique arrays), in one pass."""
     if not others or len(a) == 0:
         return np.zeros(len(others), dtype=np.int64)
     lengths = [len(b) for b in others]
@@ -73,6 +68,17 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
+class SignatureStack:
+    """Signatures as rows of one array, to take any articles' at once."""
+
+    def __init__(self, signatures: dict[str, np.ndarray]):
+        self.row = {aid: k for k, aid in enumerate(signatures)}
+        self.matrix = np.vstack(list(signatures.values())) if signatures else np.zeros((0, 0), dtype=np.uint64)
+
+    def rows(self, ids: list[str]) -> np.ndarray:
+        return self.matrix[[self.row[aid] for aid in ids]]
+
+
 class CopyDetector:
     """Stage: finds copy pairs among new articles and between them and those placed before (looked up in
     `placed`: by text hash and by the LSH buckets kept for them), and turns each group into links to its
@@ -90,7 +96,6 @@ class CopyDetector:
         self._placed_hash: dict[str, str] = {}  # looked up in `placed` for the new articles: text hash -> id
         self._placed_bucket: dict[int, set[str]] = {}  # ... bucket key -> placed articles in it
         self.signatures: dict[str, np.ndarray] = {}
-        self._stack: tuple[dict[str, int], np.ndarray] | None = None  # see contained_in_stories
         self._shingles: dict[str, np.ndarray] = {}  # of the articles being compared
         self._handed: Mapping[str, np.ndarray] = {}  # see remember_shingles
         self._compared: dict[str, set[str]] = {}  # article id -> those it was checked with for containment
@@ -215,38 +220,25 @@ class CopyDetector:
         article id -> the ids of its story's members; stories over `containment_max_story` are skipped)."""
         paired = {x for pair in self.pairs for x in pair}
         # every signature held, stacked once: stacking each article's others anew cost more than comparing them
-        self._stack = ({aid: k for k, aid in enumerate(self.signatures)}, np.vstack(list(self.signatures.values()))
-                       if self.signatures else np.zeros((0, 0), dtype=np.uint64))
-        try:
-            self._contained_each(new, mates, articles, paired)
-        finally:
-            self._stack = None
-
-    def _contained_each(self, new: list[Article], mates: dict[str, list[str]], articles: dict[str, Article],
-                        paired: set[str]) -> None:
+        stack = SignatureStack(self.signatures)
         for article in new:
             if article.id in paired:
                 continue
             members = mates.get(article.id, [])
             if 1 < len(members) <= self.options.containment_max_story:
-                found = self.check_containment(article, [articles[m] for m in members if m in articles])
+                found = self.check_containment(article, [articles[m] for m in members if m in articles], stack)
                 paired.update(found + [article.id] if found else [])
 
-    def _signature_rows(self, ids: list[str]) -> np.ndarray:
-        """The signatures of these articles as rows of one array (from the stack of a batch, if one is held)."""
-        if self._stack is None:
-            return np.vstack([self.signatures[aid] for aid in ids])
-        order, stack = self._stack
-        return stack[[order[aid] for aid in ids]]
-
-    def check_containment(self, article: Article, others: list[Article]) -> list[str]:
+    def check_containment(self, article: Article, others: list[Article],
+                          stack: SignatureStack | None = None) -> list[str]:
         """An article whose text lies (almost) whole inside another's, or holds another whole.
 
         Only pairs whose MinHash Jaccard could allow it are compared exactly. If the smaller of A and B lies
         (a share c of it) inside the other, J(A, B) >= c * |small| / (|A| + |B| - c * |small|): a pair whose
         estimated Jaccard is far below that (JACCARD_MARGIN, about five standard errors of a 128-hash
         estimate) cannot be contained, and `containment_min_jaccard` caps how much larger a wrapper may be.
-        Each unordered pair is compared once. Returns the ids of the articles found paired with this one."""
+        Each unordered pair is compared once. `stack`: the signatures held, stacked once for many calls.
+        Returns the ids of the articles found paired with this one."""
         seen = self._compared.setdefault(article.id, set())
         others = [o for o in others if o.id != article.id and o.id not in seen]
         own = self.signatures.get(article.id)
@@ -254,7 +246,9 @@ class CopyDetector:
         if own is not None and others:
             known = [o for o in others if o.id in self.signatures]
             if known:
-                agree = (self._signature_rows([o.id for o in known]) == own).mean(axis=1)
+                ids = [o.id for o in known]
+                rows = stack.rows(ids) if stack else np.vstack([self.signatures[aid] for aid in ids])
+                agree = (rows == own).mean(axis=1)
                 estimate = dict(zip((o.id for o in known), agree.tolist()))
                 others = [o for o in others if estimate.get(o.id, 1.0) >= self.options.containment_min_jaccard]
         if not others:
